@@ -1,0 +1,3 @@
+"""tradestance: text mining for trade news and official statements."""
+
+__version__ = "0.1.0"
