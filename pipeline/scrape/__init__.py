@@ -1,0 +1,1 @@
+"""Scrapers: polite fetching, discovery, HTML parsing, dedup and the incremental ingest cycle."""
