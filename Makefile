@@ -1,0 +1,45 @@
+# tradestance: `make run` sets everything up and runs the main job; `make test` runs the tests.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+DB ?= data/tradestance.duckdb
+SAMPLE := corpora/sample/documents.jsonl
+SHARED := ../shared/corpora
+STAMP := $(VENV)/.installed
+
+.PHONY: run test setup bench quality dev-eval report clean
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found; install Python 3.11 or run make PYTHON=/path/to/python3.11"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/tradestance --db $(DB) ingest $(SAMPLE)
+	@mkdir -p out
+	$(BIN)/tradestance --db $(DB) export --format annotations -o out/annotations.jsonl
+	@echo "database: $(DB)"
+	@echo "annotations: out/annotations.jsonl"
+	@echo "try: $(BIN)/tradestance --db $(DB) query \"SELECT issue, count(*) FROM document_issues GROUP BY ALL ORDER BY 2 DESC\""
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+# Extraction quality on the project's dev gold (needs ../shared).
+dev-eval: $(STAMP)
+	@mkdir -p out
+	rm -f out/dev-eval.duckdb
+	$(BIN)/tradestance --db out/dev-eval.duckdb evaluate corpora/gold/dev.jsonl \
+	  --docs $(SHARED)/reuters21578/trade.jsonl --docs $(SHARED)/us_gov/proclamations_trade.jsonl \
+	  --docs $(SHARED)/us_gov/speeches_trade.jsonl --docs $(SHARED)/seed/documents.jsonl --json out/dev-eval.json
+
+quality: dev-eval
+
+clean:
+	rm -rf out data/*.duckdb data/*.lock

@@ -1,0 +1,292 @@
+"""Find officials and resolve them to the register (component ``tradestance_officials``).
+
+Routes, in order: full names and aliases; surnames after an earlier full mention; surnames of
+people in office at the document date; misspellings (rapidfuzz); titles without names resolved
+by role, country and date; people outside the register with a public-role title or apposition;
+unnamed officials ("a senior ministry official") as actors with a country.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+
+from pipeline.nlp.register import (
+    NON_OFFICIAL_FILE, OFFICIALS_FILE, ROLE_TITLES_FILE, Register, RoleTitle, fold,
+    read_non_official_roles, read_register, read_role_titles, surnames,
+)
+from pipeline.types import CountryMention, OfficialMention
+
+UNNAMED_HEADS = frozenset({"official", "officials", "spokesman", "spokeswoman", "spokesperson", "negotiator", "negotiators", "diplomat", "diplomats", "minister", "ministers", "source", "sources"})
+MAX_TITLE_TOKENS = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """The data the recogniser needs: register, role titles and non-official role words."""
+
+    register: Register
+    titles: tuple[RoleTitle, ...]
+    non_official: tuple[str, ...]
+    fuzzy_cutoff: float
+
+
+@dataclass(slots=True)
+class DocContext:
+    """People already mentioned in the document, by folded surname (mutable while scanning)."""
+
+    by_surname: dict[str, OfficialMention]
+
+    def remember(self, mention: OfficialMention) -> None:
+        """Record a named mention so later surname-only mentions resolve to it."""
+        if mention.name:
+            for key in surnames(mention.name, country=mention.country):
+                self.by_surname.setdefault(key, mention)
+
+
+class OfficialRecognizer:
+    """Recognise officials; see the module docstring for the resolution routes."""
+
+    def __init__(self, nlp: Language, name: str, lexicon: Lexicon) -> None:
+        """Build phrase matchers for register names and for role titles."""
+        self.name = name
+        self.lexicon = lexicon
+        self.names = PhraseMatcher(nlp.vocab, attr="LOWER")
+        for person_id, rows in lexicon.register.by_person.items():
+            forms = {rows[0].name, *rows[0].aliases}
+            self.names.add(person_id, [nlp.make_doc(f) for f in forms])
+        self.titles = PhraseMatcher(nlp.vocab, attr="LOWER")
+        for i, title in enumerate(lexicon.titles):
+            self.titles.add(f"title{i}", [nlp.make_doc(title.phrase)])
+        self.title_index = {f"title{i}": t for i, t in enumerate(lexicon.titles)}
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Set ``doc._.ts_officials`` to the official mentions of the document."""
+        doc._.ts_officials = find_officials(doc, self)
+        return doc
+
+
+def find_officials(doc: Doc, rec: OfficialRecognizer) -> list[OfficialMention]:
+    """Run every resolution route over the document, in text order where context matters."""
+    when = _as_date(doc._.ts_published)
+    countries = doc._.ts_countries or []
+    context = DocContext({})
+    mentions: list[OfficialMention] = []
+    taken: set[int] = set()
+    for match_id, start, end in sorted(rec.names(doc), key=lambda m: (m[1], -m[2])):
+        if start in taken:
+            continue
+        person_id = doc.vocab.strings[match_id]
+        span = doc[start:end]
+        mention = _registered(rec.lexicon.register, person_id, span, when, method="name", role=_role_text(span, doc))
+        mentions.append(mention)
+        context.remember(mention)
+        taken.update(range(start, end))
+    for span in _person_candidates(doc, taken):
+        mention = _resolve_person(span, doc, rec, context, countries, when)
+        if mention is not None:
+            mentions.append(mention)
+            context.remember(mention)
+            taken.update(range(span.start, span.end))
+    mentions.extend(_title_mentions(doc, rec, countries, when, taken))
+    mentions.extend(_unnamed_mentions(doc, countries, taken))
+    mentions.sort(key=lambda m: m.start)
+    return mentions
+
+
+def _as_date(value) -> date | None:
+    """Return a date from a date, datetime or None."""
+    return value.date() if hasattr(value, "date") and callable(value.date) else value
+
+
+def _registered(register: Register, person_id: str, span: Span, when: date | None, *, method: str, role: str | None) -> OfficialMention:
+    """Build a mention of a register person, with the tenure active at the date."""
+    tenure = register.tenure_at(person_id, when)
+    return OfficialMention(span.start_char, span.end_char, span.text, tenure.name, tenure.country, role or tenure.role, person_id, method)
+
+
+def _person_candidates(doc: Doc, taken: set[int]) -> list[Span]:
+    """Return PERSON entities and lone proper nouns that are not already resolved."""
+    spans = [_strip_possessive(e) for e in doc.ents if e.label_ == "PERSON"]
+    in_ents = {i for s in spans for i in range(s.start, s.end)}
+    spans += [doc[t.i:t.i + 1] for t in doc if t.pos_ == "PROPN" and t.is_title and t.i not in in_ents and len(t) > 2]
+    return sorted((s for s in spans if len(s) and not any(i in taken for i in range(s.start, s.end))), key=lambda s: s.start)
+
+
+def _strip_possessive(span: Span) -> Span:
+    """Drop a trailing "'s" from an entity span."""
+    if len(span) > 1 and span[-1].text in ("'s", "’s", "'"):
+        return span[:-1]
+    return span
+
+
+def _resolve_person(span: Span, doc: Doc, rec: OfficialRecognizer, context: DocContext, countries, when) -> OfficialMention | None:
+    """Resolve one person-like span through the register, the document context or its title."""
+    register, lex = rec.lexicon.register, rec.lexicon
+    is_entity = span[0].ent_type_ == "PERSON"
+    text = span.text
+    folded = fold(text)
+    role = _role_text(span, doc)
+    if folded in register.by_name:
+        return _registered(register, register.by_name[folded], span, when, method="name", role=role)
+    keys = surnames(text)
+    key = keys[0] if keys else folded
+    known = context.by_surname.get(key) or context.by_surname.get(folded)
+    if known is not None:
+        return OfficialMention(span.start_char, span.end_char, text, known.name, known.country, known.role, known.official_id, "surname")
+    if not is_entity:
+        return _fuzzy_context(span, context, lex.fuzzy_cutoff)
+    candidates = [p for p in register.by_surname.get(key, ()) if register.is_active(p, when)]
+    if len(span) == 1 and len(candidates) == 1:
+        return _registered(register, candidates[0], span, when, method="surname", role=role)
+    if len(span) > 1 and candidates:
+        first = fold(span[0].text)
+        same_first = [p for p in candidates if fold(register.person(p).name).split()[0] == first]
+        if len(same_first) == 1:
+            return _registered(register, same_first[0], span, when, method="name", role=role)
+    fuzzy = _fuzzy_context(span, context, lex.fuzzy_cutoff)
+    if fuzzy is not None:
+        return fuzzy
+    if role and _is_public_role(role, lex):
+        return OfficialMention(span.start_char, span.end_char, text, text, _role_country(span, doc, role, countries, lex), role, None, "apposition")
+    return None
+
+
+def _fuzzy_context(span: Span, context: DocContext, cutoff: float) -> OfficialMention | None:
+    """Resolve a misspelled surname to a person mentioned earlier ("Lightizer" -> Lighthizer)."""
+    key = fold(span[-1].text)
+    if len(key) < 5 or not context.by_surname:
+        return None
+    best = process.extractOne(key, list(context.by_surname), scorer=fuzz.ratio, score_cutoff=cutoff)
+    if best is None:
+        return None
+    known = context.by_surname[best[0]]
+    return OfficialMention(span.start_char, span.end_char, span.text, known.name, known.country, known.role, known.official_id, "fuzzy")
+
+
+def _role_text(span: Span, doc: Doc) -> str | None:
+    """Return the title before a name ("Canadian Foreign Minister") or the apposition after it."""
+    return _title_before(span, doc) or _apposition_after(span, doc)
+
+
+def _title_before(span: Span, doc: Doc) -> str | None:
+    """Return capitalised title words directly before the name, within the sentence."""
+    sent_start = span.sent.start
+    i = span.start
+    while i > sent_start and span.start - i < MAX_TITLE_TOKENS:
+        tok = doc[i - 1]
+        if tok.ent_type_ == "PERSON" or not (tok.is_title or tok.is_upper or tok.text in ("-", "'s", "’s") or tok.lower_ in ("of", "for", "and")):
+            break
+        i -= 1
+    while i < span.start and doc[i].lower_ in ("of", "for", "and", "-", "'s", "’s"):
+        i += 1
+    return doc[i:span.start].text if i < span.start else None
+
+
+def _apposition_after(span: Span, doc: Doc) -> str | None:
+    """Return ", the U.S. trade representative," style appositions after the name."""
+    if span.end >= len(doc) or doc[span.end].text != ",":
+        return None
+    end = span.end + 1
+    limit = min(len(doc), end + 14, span.sent.end)
+    while end < limit and doc[end].text not in (",", ";", ".", "(", ")") and doc[end].lower_ not in ("said", "says", "who", "told"):
+        end += 1
+    words = doc[span.end + 1:end]
+    if not len(words) or words[0].pos_ == "VERB":
+        return None
+    return words.text
+
+
+def _is_public_role(role: str, lex: Lexicon) -> bool:
+    """Tell whether a role text names a public office and no business role."""
+    low = f" {role.lower()} "
+    if any(f" {w}" in low for w in lex.non_official if not any(f" {t.phrase} " in low for t in lex.titles if t.role_key in ("legislator", "head_of_state", "head_of_government"))):
+        return False
+    return any(f" {t.phrase} " in low or low.strip().endswith(t.phrase) for t in lex.titles)
+
+
+def _role_country(span: Span, doc: Doc, role: str, countries: list[CountryMention], lex: Lexicon) -> str | None:
+    """Return the country of a role: a country word in the title, the phrase's country, or the sentence's."""
+    lo, hi = _role_bounds(span, doc, role)
+    inside = [c.code for c in countries if lo <= c.start < hi]
+    if inside:
+        return inside[0]
+    low = role.lower()
+    implied = [t.country for t in lex.titles if t.country and t.phrase in low]
+    if implied:
+        return implied[0]
+    sent = span.sent
+    in_sentence = [c.code for c in countries if sent.start_char <= c.start < sent.end_char]
+    return in_sentence[0] if len(set(in_sentence)) == 1 else None
+
+
+def _role_bounds(span: Span, doc: Doc, role: str) -> tuple[int, int]:
+    """Return the character range of the role text around a name."""
+    before = doc.text.rfind(role, max(0, span.start_char - len(role) - 2), span.start_char)
+    if before >= 0:
+        return before, span.start_char
+    after = doc.text.find(role, span.end_char)
+    return (after, after + len(role)) if after >= 0 else (span.start_char, span.end_char)
+
+
+def _title_mentions(doc: Doc, rec: OfficialRecognizer, countries, when, taken: set[int]) -> list[OfficialMention]:
+    """Resolve titles without names ("Japan's trade minister") to the holder at the document date."""
+    out = []
+    for match_id, start, end in rec.titles(doc):
+        if any(i in taken for i in range(start, end)) or doc[end - 1].tag_ in ("NNS", "NNPS"):
+            continue
+        if end < len(doc) and (doc[end].ent_type_ == "PERSON" or doc[end].pos_ == "PROPN"):
+            continue
+        title = rec.title_index[doc.vocab.strings[match_id]]
+        country = _country_before(doc, start, countries) or title.country
+        if country is None:
+            continue
+        holders = rec.lexicon.register.holders(title.role_key, country, when)
+        if len(holders) != 1:
+            continue
+        h = holders[0]
+        span = doc[start:end]
+        out.append(OfficialMention(span.start_char, span.end_char, span.text, h.name, h.country, span.text, h.person_id, "title"))
+        taken.update(range(start, end))
+    return out
+
+
+def _country_before(doc: Doc, start: int, countries: list[CountryMention]) -> str | None:
+    """Return a country mentioned in the three tokens before a title ("the U.S.", "Japan's")."""
+    lo = doc[max(0, start - 3)].idx
+    hi = doc[start].idx
+    near = [c.code for c in countries if lo <= c.start < hi]
+    return near[-1] if near else None
+
+
+def _unnamed_mentions(doc: Doc, countries, taken: set[int]) -> list[OfficialMention]:
+    """Return unnamed officials ("a senior ministry official", "U.S. officials") with their country."""
+    out = []
+    for tok in doc:
+        if tok.lower_ not in UNNAMED_HEADS or tok.i in taken:
+            continue
+        if tok.i + 1 < len(doc) and doc[tok.i + 1].ent_type_ == "PERSON":
+            continue
+        start = tok.i
+        while start > tok.sent.start and doc[start - 1].pos_ in ("ADJ", "NOUN", "PROPN") and start > tok.i - 5:
+            start -= 1
+        span = doc[start:tok.i + 1]
+        country = _country_before(doc, tok.i, countries) or next((c.code for c in countries if span.start_char <= c.start < span.end_char), None)
+        out.append(OfficialMention(span.start_char, span.end_char, span.text, "", country, tok.lower_, None, "unnamed"))
+    return out
+
+
+@Language.factory(
+    "tradestance_officials",
+    default_config={"register_path": str(OFFICIALS_FILE), "titles_path": str(ROLE_TITLES_FILE), "non_official_path": str(NON_OFFICIAL_FILE), "fuzzy_cutoff": 85.0},
+)
+def make_official_recognizer(nlp: Language, name: str, register_path: str, titles_path: str, non_official_path: str, fuzzy_cutoff: float) -> OfficialRecognizer:
+    """spaCy factory for the official recogniser."""
+    lexicon = Lexicon(read_register(Path(register_path)), read_role_titles(Path(titles_path)), read_non_official_roles(Path(non_official_path)), fuzzy_cutoff)
+    return OfficialRecognizer(nlp, name, lexicon)

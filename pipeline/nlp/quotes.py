@@ -1,0 +1,267 @@
+"""Direct quotations and their speakers (component ``tradestance_quotes``).
+
+Spans come from a pure scanner over the text (straight and curly marks, quotes split by "he
+said", quotes over several paragraphs, unbalanced marks closed at the paragraph end, transcript
+turns); speakers come from the dependency parse around each quote and the officials found.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from pipeline.config import DATA_DIR
+from pipeline.nlp.data import read_tsv
+from pipeline.nlp.register import fold
+from pipeline.types import OfficialMention, Quote
+
+SPEECH_VERBS_FILE = DATA_DIR / "speech_verbs.tsv"
+OPEN_CLOSE = {"“": "”", '"': '"', "„": "“", "«": "»"}
+TURN = re.compile(r"^(?P<label>Q|A|(?:[A-Z][A-Z.'’-]*\s){0,3}[A-Z][A-Z.'’-]+)(?::|\.\s|\s(?=[A-Z]))\s*", re.M)
+PRONOUNS = {"he": "person", "she": "person", "i": "person", "they": "group", "we": "group"}
+SHORT_QUOTE_WORDS = 3  # shorter quotes need an explicit attribution verb (else they are scare quotes)
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteSpan:
+    """A quotation span without its marks; ``turn`` holds a transcript speaker label."""
+
+    start: int
+    end: int
+    paragraph: int
+    turn: str | None = None
+    continued: bool = False
+
+
+@lru_cache(maxsize=2)
+def read_speech_verbs(path: Path = SPEECH_VERBS_FILE) -> frozenset[str]:
+    """Return the lemmas of attribution verbs."""
+    return frozenset(r["lemma"] for r in read_tsv(path))
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    """Return (start, end) of each non-empty line of the text."""
+    out, pos = [], 0
+    for line in text.split("\n"):
+        if line.strip():
+            out.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return out
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink a span to exclude surrounding white space."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def find_quote_spans(text: str, *, transcript: bool = False) -> list[QuoteSpan]:
+    """Return quotation spans; transcript turns become quotes with their speaker label."""
+    spans: list[QuoteSpan] = []
+    for index, (p_start, p_end) in enumerate(_paragraphs(text)):
+        if transcript:
+            turn = TURN.match(text, p_start, p_end)
+            if turn:
+                start, end = _trim(text, turn.end(), p_end)
+                if end > start:
+                    spans.append(QuoteSpan(start, end, index, turn=turn.group("label").strip()))
+                continue
+        spans.extend(_marked_spans(text, p_start, p_end, index))
+    return spans
+
+
+def _marked_spans(text: str, p_start: int, p_end: int, index: int) -> list[QuoteSpan]:
+    """Return the quotation-mark spans of one paragraph; an unclosed quote ends with the paragraph."""
+    out = []
+    i = p_start
+    while i < p_end:
+        ch = text[i]
+        if ch in OPEN_CLOSE and (ch != '"' or _opens(text, i, p_start)):
+            close = text.find(OPEN_CLOSE[ch], i + 1, p_end)
+            end = close if close >= 0 else p_end
+            start, stop = _trim(text, i + 1, end)
+            if stop > start:
+                out.append(QuoteSpan(start, stop, index, continued=close < 0))
+            i = (close if close >= 0 else p_end) + 1
+        else:
+            i += 1
+    return out
+
+
+def _opens(text: str, i: int, p_start: int) -> bool:
+    """Tell whether a straight double quote opens (start of line, after space or opening punctuation)."""
+    return i == p_start or text[i - 1].isspace() or text[i - 1] in "([{—–-:"
+
+
+class QuoteFinder:
+    """Find quotes and attribute speakers using the parse and the officials found."""
+
+    def __init__(self, nlp: Language, name: str, verbs: frozenset[str]) -> None:
+        """Keep the attribution verbs."""
+        self.name = name
+        self.verbs = verbs
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Set ``doc._.ts_quotes`` to the quotes with speakers."""
+        transcript = bool(doc.user_data.get("ts_kind") == "transcript") or _looks_like_transcript(doc.text)
+        doc._.ts_quotes = attribute_quotes(doc, find_quote_spans(doc.text, transcript=transcript), self.verbs)
+        return doc
+
+
+def _looks_like_transcript(text: str) -> bool:
+    """Tell whether several lines start with an upper-case speaker label."""
+    return len(TURN.findall(text)) >= 4 and bool(re.search(r"^Q[:.\s]", text, re.M))
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    """A resolved speaker: name (None when unnamed), country and role."""
+
+    name: str | None
+    country: str | None
+    role: str | None = None
+
+
+def attribute_quotes(doc: Doc, spans: list[QuoteSpan], verbs: frozenset[str]) -> list[Quote]:
+    """Attach a speaker to each span; short unattributed quotes (scare quotes) are dropped."""
+    officials = [m for m in (doc._.ts_officials or [])]
+    quotes: list[Quote] = []
+    previous: tuple[QuoteSpan, Speaker] | None = None
+    for span in spans:
+        if span.turn is not None:
+            speaker = _turn_speaker(span.turn, officials)
+        else:
+            found = _attribution(doc, span, verbs, officials, previous)
+            if found is None:
+                if len(doc.text[span.start:span.end].split()) <= SHORT_QUOTE_WORDS:
+                    continue
+                found = _inherit(span, previous)
+            speaker = found
+        quotes.append(Quote(span.start, span.end, doc.text[span.start:span.end], speaker.name, speaker.country, speaker.role))
+        previous = (span, speaker)
+    return quotes
+
+
+def _inherit(span: QuoteSpan, previous: tuple[QuoteSpan, Speaker] | None) -> Speaker:
+    """Give an unattributed quote the speaker of the quote just before it in this or the last paragraph."""
+    if previous and span.paragraph - previous[0].paragraph <= 1:
+        return previous[1]
+    return Speaker(None, None)
+
+
+def _turn_speaker(label: str, officials: list[OfficialMention]) -> Speaker:
+    """Resolve a transcript label ("AMBASSADOR LIGHTHIZER", "Q") through the officials found."""
+    if label in ("Q", "A") or label.upper().startswith("REPORTER"):
+        return Speaker(None, None)
+    words = [w for w in re.split(r"[\s.]+", label) if w]
+    surname = fold(words[-1]) if words else ""
+    for m in officials:
+        if m.name and fold(m.name).split()[-1:] == [surname]:
+            return Speaker(m.name, m.country, m.role)
+    return Speaker(label.title(), None)
+
+
+def _sentence_tokens(doc: Doc, span: QuoteSpan) -> tuple[Span, Span]:
+    """Return the token windows before and after a quote (its own marks excluded), within the paragraph."""
+    start_tok = _token_at(doc, span.start)
+    end_tok = _token_at(doc, max(span.start, span.end - 1))
+    first = start_tok - 1 if start_tok > 0 and _is_mark(doc[start_tok - 1].text) else start_tok
+    last = end_tok + 1
+    while last < len(doc) and (_is_mark(doc[last].text) or doc[last].is_punct and doc[last].text in ",.?!"):
+        last += 1
+    before = doc[doc[start_tok].sent.start:first]
+    closes_sentence = doc.text[span.start:span.end].rstrip()[-1:] in (".", "?", "!")
+    sent_end = doc[min(last, len(doc) - 1)].sent.end if last < len(doc) else len(doc)
+    after_end = min(len(doc), last + 4) if closes_sentence else min(sent_end, last + 40)
+    after = doc[last:after_end]
+    for i, tok in enumerate(after):
+        # Attribution never crosses a paragraph break or another quotation.
+        if "\n" in tok.text or _is_mark(tok.text):
+            after = after[:i]
+            break
+    return before, after
+
+
+def _is_mark(text: str) -> bool:
+    """Tell whether a token is a double quotation mark."""
+    return text in ('"', "“", "”", "„", "«", "»", "''", "``")
+
+
+def _token_at(doc: Doc, char: int) -> int:
+    """Return the index of the token covering a character offset."""
+    span = doc.char_span(char, char + 1, alignment_mode="expand")
+    return span.start if span is not None else min(len(doc) - 1, max(0, len(doc.text[:char].split())))
+
+
+def _attribution(doc: Doc, span: QuoteSpan, verbs: frozenset[str], officials: list[OfficialMention], previous) -> Speaker | None:
+    """Find "..., X said" after or "X said: ..." before the quote; resolve X."""
+    if not len(doc):
+        return None
+    before, after = _sentence_tokens(doc, span)
+    for window in (after, before):
+        for tok in (window if window is after else reversed(window)):
+            if tok.lemma_ in verbs and tok.pos_ in ("VERB", "AUX"):
+                subject = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+                if subject is not None and not (span.start <= subject.idx < span.end):
+                    return _resolve_subject(doc, subject, officials, span, previous)
+            if _is_mark(tok.text):
+                break  # never reach across another quotation
+    return None
+
+
+def _resolve_subject(doc: Doc, subject, officials: list[OfficialMention], span: QuoteSpan, previous) -> Speaker:
+    """Turn a subject token into a speaker: an official, a person, a pronoun or a title."""
+    sub = doc[subject.left_edge.i:subject.right_edge.i + 1]
+    for m in officials:
+        if m.start < sub.end_char and sub.start_char < m.end:
+            return Speaker(m.name or None, m.country, m.role)
+    low = subject.lower_
+    if low in PRONOUNS:
+        return _nearest_named(doc, officials, span.start, previous)
+    if subject.ent_type_ == "PERSON" or subject.pos_ == "PROPN":
+        name = doc[subject.left_edge.i:subject.i + 1].text if subject.ent_type_ == "PERSON" else subject.text
+        return _expand_person(doc, name, span.start)
+    role_match = [m for m in officials if m.end <= span.start and m.role and low in (m.role or "").lower() and m.name]
+    if role_match:
+        m = role_match[-1]
+        return Speaker(m.name, m.country, m.role)
+    country = next((m.country for m in officials if m.method == "unnamed" and m.start <= subject.idx < m.end), None)
+    return Speaker(None, country, sub.text)
+
+
+def _nearest_named(doc: Doc, officials: list[OfficialMention], before: int, previous) -> Speaker:
+    """Resolve a pronoun to the most recent named official or person before the quote."""
+    named = [m for m in officials if m.name and m.end <= before]
+    persons = [e for e in doc.ents if e.label_ == "PERSON" and e.end_char <= before]
+    best_official = named[-1] if named else None
+    best_person = persons[-1] if persons else None
+    if best_person is not None and (best_official is None or best_person.start_char > best_official.end):
+        if not any(m.start <= best_person.start_char < m.end for m in officials):
+            return _expand_person(doc, best_person.text, before)
+    if best_official is not None:
+        return Speaker(best_official.name, best_official.country, best_official.role)
+    if previous is not None:
+        return previous[1]
+    return Speaker(None, None)
+
+
+def _expand_person(doc: Doc, name: str, before: int) -> Speaker:
+    """Return the fullest earlier form of a person's name ("Smith" -> "John Smith")."""
+    surname = fold(name.split()[-1]) if name.split() else ""
+    fuller = [e.text for e in doc.ents if e.label_ == "PERSON" and e.start_char < before and fold(e.text).split()[-1:] == [surname]]
+    best = max(fuller + [name], key=len)
+    return Speaker(best.removesuffix("'s").removesuffix("’s"), None)
+
+
+@Language.factory("tradestance_quotes", default_config={"verbs_path": str(SPEECH_VERBS_FILE)})
+def make_quote_finder(nlp: Language, name: str, verbs_path: str) -> QuoteFinder:
+    """spaCy factory for the quote finder."""
+    return QuoteFinder(nlp, name, read_speech_verbs(Path(verbs_path)))
