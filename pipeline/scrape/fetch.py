@@ -31,6 +31,10 @@ EXPECT_TYPES = {
 }
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+LATIN_SINGLE_BYTE = frozenset({
+    "cp1250", "cp1252", "cp1254", "cp1257", "latin_1", "iso8859_1", "iso8859_2", "iso8859_9", "iso8859_13",
+    "iso8859_15", "iso8859_16", "mac_roman", "mac_latin2", "cp850", "cp437", "ascii",
+})
 META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 
 
@@ -124,8 +128,10 @@ def decode_body(body: bytes, *, declared: str | None) -> str:
     from charset_normalizer import from_bytes
 
     best = from_bytes(body).best()
-    if best is not None:
+    if best is not None and best.encoding.replace("-", "_").lower() not in LATIN_SINGLE_BYTE:
         return str(best)
+    # Detectors cannot tell Latin code pages apart reliably; browsers fall back to windows-1252 for
+    # Western pages, and the sources here are English, French and Spanish.
     return body.decode("cp1252", errors="replace")
 
 
