@@ -297,3 +297,33 @@ def run_cycle(
     result = CycleSummary(ingest=summary, sources=cycle.counts())
     log.info("cycle done: %s", {c.source: c.as_dict() for c in result.sources})
     return result
+
+
+def run_sources(
+    sources_file: Path | str,
+    *,
+    db: Path | str,
+    analyze: Analyze,
+    options: IngestOptions,
+    settings,
+    max_pages: int | None = None,
+    since: date | None = None,
+    stop: threading.Event | None = None,
+) -> CycleSummary:
+    """Run one cycle over a sources file with CLI options (the ``tradestance ingest --sources`` path).
+
+    Fetch limits come from Settings: ``user_agent``, ``allow_hosts`` and, optionally, an
+    ``[extra.fetch]`` table whose keys are FetchOptions fields (e.g. ``timeout_s``, ``max_bytes``).
+    """
+    from pipeline.errors import ConfigError
+    from pipeline.scrape.sources import read_sources
+
+    sources = read_sources(sources_file)
+    overrides = dict((settings.extra or {}).get("fetch", {}))
+    try:
+        fetch_options = fetch_options_from_settings(settings, **overrides)
+    except TypeError as e:
+        raise ConfigError(f"[extra.fetch]: {e}; allowed keys are the FetchOptions fields") from e
+    cycle_options = CycleOptions(max_pages=max_pages, since=since, dry_run=options.dry_run,
+                                 batch_size=options.batch_size, lock_timeout_s=options.lock_timeout_s)
+    return run_cycle(sources, db=db, analyze=analyze, fetch_options=fetch_options, options=cycle_options, stop=stop)

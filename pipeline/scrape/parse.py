@@ -30,6 +30,7 @@ BLOCKS = ("p", "div", "li", "h2", "h3", "h4", "h5", "h6", "section")
 NAMED_LABEL = re.compile(r"^((?:[A-Z][A-Za-z'’.\-]*\s+){0,5}[A-Z][A-Z'’.\-]*[A-Z.]):(?:\s+|$)")
 Q_LABEL = re.compile(r"^(Q)(?:[:.]\s*|\s+|$)")
 MIN_TURNS = 2  # fewer labelled paragraphs than this is not a transcript
+MIN_WORDS = 5  # less main text than this is navigation debris, not a document
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +163,8 @@ def parse_html(html: str, *, url: str | None, max_date: date | None = None) -> P
     lines = [line for line in lines if line and line not in teasers]
     if title and lines and lines[0] == title:
         lines = lines[1:]
+    if sum(len(line.split()) for line in lines) < MIN_WORDS:
+        lines = []
     lines, turns = normalise_turns(lines)
     canonical = resolve_canonical(url, _canonical_href(soup)) if url else None
     return ParsedPage(

@@ -181,7 +181,7 @@ class ReplicaServer:
         self.httpd.replica = self.replica  # type: ignore[attr-defined]
         self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         self.replica.base = self.base
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 
     def __enter__(self) -> ReplicaServer:
         """Start serving."""
