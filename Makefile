@@ -7,15 +7,16 @@ SAMPLE := corpora/sample/documents.jsonl
 SHARED := ../shared/corpora
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup bench quality dev-eval report clean
+.PHONY: run test setup bench quality dev-eval report clean chromium
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found; install Python 3.11 or run make PYTHON=/path/to/python3.11"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@echo "installing pinned dependencies and the spaCy model into $(VENV) (log: $(VENV)/install.log)"
+	@$(BIN)/python -m pip install --upgrade pip > $(VENV)/install.log 2>&1 || { cat $(VENV)/install.log; exit 1; }
+	@$(BIN)/python -m pip install -e '.[test]' >> $(VENV)/install.log 2>&1 || { tail -50 $(VENV)/install.log; exit 1; }
 	@touch $(STAMP)
 
 setup: $(STAMP)
@@ -28,7 +29,13 @@ run: $(STAMP)
 	@echo "annotations: out/annotations.jsonl"
 	@echo "try: $(BIN)/tradestance --db $(DB) query \"SELECT issue, count(*) FROM document_issues GROUP BY ALL ORDER BY 2 DESC\""
 
-test: $(STAMP)
+# The report's browser test needs Debian's chromium; install it where missing (the test skips if this fails).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null 2>&1 || \
+	  echo "note: chromium could not be installed; the browser test will skip"; }
+
+test: $(STAMP) chromium
 	$(BIN)/python -m pytest -q
 
 # Extraction quality on the project's dev gold (needs ../shared).

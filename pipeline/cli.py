@@ -48,15 +48,16 @@ class Group(click.Group):
 @click.group(cls=Group)
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), envvar="TRADESTANCE_DB", help="DuckDB file (default data/tradestance.duckdb).")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path), help="Settings file (default tradestance.toml if present).")
+@click.option("--lock-timeout", type=click.FloatRange(min=0), help="Seconds to wait while another process writes the database (default 10).")
 @click.option("--log-json", is_flag=True, help="Write logs as JSON lines on stderr.")
 @click.option("-v", "--verbose", count=True, help="More logging (-v info, -vv debug).")
 @click.version_option(package_name="tradestance")
 @click.pass_context
-def cli(ctx: click.Context, db: Path | None, config_file: Path | None, log_json: bool, verbose: int) -> None:
+def cli(ctx: click.Context, db: Path | None, config_file: Path | None, lock_timeout: float | None, log_json: bool, verbose: int) -> None:
     """tradestance: who said what on which trade issue, with which numbers, over time."""
     setup_logging(verbose=verbose, json_lines=log_json)
     try:
-        ctx.obj = Context(load_settings(config_file=config_file, overrides={"db": db}))
+        ctx.obj = Context(load_settings(config_file=config_file, overrides={"db": db, "lock_timeout_s": lock_timeout}))
     except TradestanceError as e:
         _fail(e)
 

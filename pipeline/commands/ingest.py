@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from pipeline.analyze import Analyzer
 from pipeline.cli import Context, cli, echo_json, install_stop_handler
+from pipeline.executors import EXECUTORS, ExecutorSpec, make_executor
 from pipeline.ingest import IngestOptions, IngestSummary, ingest_documents
 from pipeline.io.documents import ReadReport, read_documents
 
@@ -45,10 +45,14 @@ def _print_summary(summary: IngestSummary, *, as_json: bool) -> None:
 @click.option("--dry-run", is_flag=True, help="Read and plan, but run no NLP and write nothing.")
 @click.option("--max-pages", type=click.IntRange(min=1), help="With --sources: pages per source at most.")
 @click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), help="With --sources: skip documents published before this date.")
-@click.option("--lock-timeout", type=click.FloatRange(min=0), help="Seconds to wait for the database file lock.")
+@click.option("--executor", type=click.Choice(EXECUTORS), default="local", show_default=True,
+              help="Where extraction and stance run: in this process, in --processes N worker processes, or on Dask.")
+@click.option("--processes", type=click.IntRange(min=1), help="Workers for --executor processes or a Dask LocalCluster (default 2).")
+@click.option("--scheduler", help="With --executor dask: the scheduler address (tcp://host:8786); default a LocalCluster.")
 @click.pass_obj
 def ingest(obj: Context, paths: tuple[Path, ...], sources_file: Path | None, as_json: bool, limit: int | None, batch_size: int | None,
-           strict: bool, dry_run: bool, max_pages: int | None, since, lock_timeout: float | None) -> None:
+           strict: bool, dry_run: bool, max_pages: int | None, since,
+           executor: str, processes: int | None, scheduler: str | None) -> None:
     """Ingest documents JSONL (plain or .gz), .txt/.html files or folders, or --sources."""
     settings = obj.settings
     if not paths and sources_file is None:
@@ -56,9 +60,10 @@ def ingest(obj: Context, paths: tuple[Path, ...], sources_file: Path | None, as_
     if paths and sources_file is not None:
         raise click.UsageError("give either files or --sources, not both")
     options = IngestOptions(batch_size=batch_size or settings.batch_size, limit=limit, dry_run=dry_run,
-                            lock_timeout_s=settings.lock_timeout_s if lock_timeout is None else lock_timeout)
+                            lock_timeout_s=settings.lock_timeout_s)
     stop = install_stop_handler()
-    analyzer = Analyzer(settings=settings)
+    spec = ExecutorSpec(kind=executor, workers=processes or max(settings.n_process, 2 if executor != "local" else 1), scheduler=scheduler)
+    analyzer = click.get_current_context().with_resource(make_executor(settings, spec=spec))
     if sources_file is not None:
         from pipeline.scrape.cycle import run_sources
 

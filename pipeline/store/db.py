@@ -37,7 +37,7 @@ def _connect_with_retry(path: str, *, read_only: bool, timeout_s: float) -> duck
             if time.monotonic() >= deadline:
                 raise StoreLockedError(
                     f"{path}: database is locked by another process (an ingest is writing); "
-                    f"waited {timeout_s:g}s; retry later or raise --lock-timeout"
+                    f"waited {timeout_s:g}s; retry later or raise --lock-timeout (TRADESTANCE_LOCK_TIMEOUT_S)"
                 ) from e
             time.sleep(delay)
             delay = min(delay * 2, 1.0)
