@@ -1,0 +1,75 @@
+"""Altair (Vega-Lite) chart specs for the report: net stance, tone and positions over time."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+WIDTH = 860
+HEIGHT = 220
+PALETTE = "tableau10"
+PERIOD_TITLES = {"day": "day", "week": "week (starting Monday)", "month": "month"}
+
+
+def _zero_rule() -> alt.Chart:
+    """Return a dashed horizontal rule at zero, the neutral line of stance and tone."""
+    return alt.Chart(pd.DataFrame({"zero": [0]})).mark_rule(color="#9aa0a6", strokeDash=[4, 4]).encode(y="zero:Q")
+
+
+def _time_lines(frame: pd.DataFrame, *, value: str, title: str, period: str, domain: list[float] | None) -> alt.LayerChart:
+    """Draw one broken line per actor (gaps stay gaps) with clickable points linking to documents."""
+    y_scale = alt.Scale(domain=domain) if domain else alt.Scale(zero=True)
+    base = alt.Chart(frame).encode(
+        x=alt.X("period:T", title=PERIOD_TITLES[period]),
+        y=alt.Y(f"{value}:Q", title=title, scale=y_scale),
+        color=alt.Color("actor:N", title="actor", scale=alt.Scale(scheme=PALETTE)),
+    )
+    line = base.mark_line(invalid="break-paths-filter-domains", strokeWidth=2)
+    points = base.mark_point(filled=True, size=55, invalid="filter", cursor="pointer").encode(
+        href="href:N",
+        tooltip=[
+            alt.Tooltip("actor:N"), alt.Tooltip("period:T", title=period),
+            alt.Tooltip(f"{value}:Q", title=title, format=".2f"),
+            alt.Tooltip("n_support:Q", title="support"), alt.Tooltip("n_oppose:Q", title="oppose"),
+            alt.Tooltip("n_statements:Q", title="statements"), alt.Tooltip("doc_ids:N", title="documents"),
+        ],
+    )
+    return alt.layer(_zero_rule(), line, points).properties(width=WIDTH, height=HEIGHT)
+
+
+def stance_chart(series: pd.DataFrame, *, period: str, smooth: int) -> alt.LayerChart:
+    """Net stance (support minus oppose statements) per period, one line per actor."""
+    title = "net stance (support − oppose)" + (f", mean of {smooth} periods" if smooth > 1 else "")
+    return _time_lines(series, value="net_smoothed", title=title, period=period, domain=None)
+
+
+def tone_chart(series: pd.DataFrame, *, period: str, smooth: int) -> alt.LayerChart:
+    """Mean statement tone per period (-1 hostile to +1 warm), one line per actor; separate from stance."""
+    title = "mean tone" + (f", mean of {smooth} periods" if smooth > 1 else "")
+    return _time_lines(series, value="tone_smoothed", title=title, period=period, domain=[-1, 1])
+
+
+def _unit_positions(frame: pd.DataFrame, unit: str) -> alt.LayerChart:
+    """Positions in one unit: a point per value, a rule from the previous value when one is stated."""
+    # One slot per document date: positions cluster in short negotiations decades apart.
+    base = alt.Chart(frame).encode(x=alt.X("day:O", title="document date", sort="ascending", axis=alt.Axis(labelAngle=-40)))
+    y = alt.Y("value:Q", title=unit, axis=alt.Axis(labelExpr="replace(format(datum.value, '~s'), 'G', 'B')"))
+    moves = base.transform_filter("isValid(datum.from_value)").mark_rule(strokeWidth=2, color="#5f6368").encode(
+        y=y, y2="from_value:Q")
+    points = base.mark_point(filled=True, size=90, opacity=0.85, cursor="pointer").encode(
+        y=y,
+        color=alt.Color("holder_label:N", title="holder", scale=alt.Scale(scheme=PALETTE)),
+        shape=alt.Shape("role:N", title="role"),
+        href="href:N",
+        tooltip=[alt.Tooltip("day:N", title="date"), alt.Tooltip("shown:N", title="value"), alt.Tooltip("role:N"),
+                 alt.Tooltip("holder_label:N", title="holder"), alt.Tooltip("evidence:N", title="text"),
+                 alt.Tooltip("title:N", title="document")],
+    )
+    return alt.layer(moves, points).properties(width=WIDTH, height=130, title=f"in {unit}")
+
+
+def positions_chart(positions: pd.DataFrame) -> alt.VConcatChart:
+    """Numeric positions over time, one panel per unit (most frequent first)."""
+    units = positions["unit"].value_counts().index.tolist()
+    panels = [_unit_positions(positions[positions["unit"] == unit], unit) for unit in units]
+    return alt.vconcat(*panels).resolve_scale(color="shared", shape="shared")
