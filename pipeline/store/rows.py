@@ -38,6 +38,28 @@ def _column_name(table: str, attr: str) -> str:
     return attr
 
 
+def official_key(name: str, official_id: str | None) -> str:
+    """Return the officials-table id: the register id, else 'x:' plus the folded name."""
+    from pipeline.nlp.register import fold
+
+    return official_id or f"x:{fold(name)}"
+
+
+def official_rows(extractions: Sequence[Extraction]) -> pa.Table:
+    """Return one row per distinct named official across the extractions."""
+    seen: dict[str, tuple] = {}
+    for extraction in extractions:
+        for m in extraction.officials:
+            if m.name:
+                key = official_key(m.name, m.official_id)
+                seen.setdefault(key, (key, m.name, m.country, m.official_id is not None))
+    rows = list(seen.values())
+    return pa.table({
+        "official_id": [r[0] for r in rows], "name": [r[1] for r in rows],
+        "country": pa.array([r[2] for r in rows], type=pa.string()), "in_register": pa.array([r[3] for r in rows], type=pa.bool_()),
+    })
+
+
 def extraction_rows(extractions: Sequence[tuple[Extraction, int]]) -> dict[str, pa.Table]:
     """Build one Arrow table per store table from (extraction, revision) pairs."""
     columns: dict[str, dict[str, list]] = {}

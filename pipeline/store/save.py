@@ -12,7 +12,7 @@ import duckdb
 import pyarrow as pa
 
 from pipeline.store.db import transaction
-from pipeline.store.rows import extraction_rows
+from pipeline.store.rows import extraction_rows, official_rows
 from pipeline.store.schema import EXTRACTION_TABLES
 from pipeline.types import Document, Extraction
 
@@ -115,6 +115,7 @@ def save_batch(
     docs = _document_rows(changed, run_id=run_id, now=now)
     ids = [p.document.doc_id for p in changed]
     rows = extraction_rows([(extractions[p.document.doc_id], p.revision) for p in changed if p.document.doc_id in extractions])
+    officials = official_rows([extractions[p.document.doc_id] for p in changed if p.document.doc_id in extractions])
     with transaction(con):
         con.register("_docs", docs)
         con.execute("DELETE FROM documents WHERE doc_id IN (SELECT doc_id FROM _docs)")
@@ -131,6 +132,10 @@ def save_batch(
             con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT unnest(?))", [ids])
         for table, arrow in rows.items():
             _insert_arrow(con, table, arrow)
+        if officials.num_rows:
+            con.register("_officials", officials)
+            con.execute("INSERT OR IGNORE INTO officials SELECT official_id, name, country, in_register FROM _officials")
+            con.unregister("_officials")
     for p in changed:
         counts[p.action] += 1
     return counts

@@ -7,9 +7,9 @@ import pytest
 
 from pipeline.store.save import NEW, REVISED, UNCHANGED, plan, read_states, save_batch
 from pipeline.store.schema import migrate
-from pipeline.types import CountryMention, Document, Extraction, IssueMention, Quote, Threshold
+from pipeline.types import CountryMention, Document, Extraction, IssueMention, OfficialMention, Quote, Threshold
 
-ALL_TABLES = ("documents", "document_revisions", "official_mentions", "country_mentions", "issue_mentions",
+ALL_TABLES = ("officials", "documents", "document_revisions", "official_mentions", "country_mentions", "issue_mentions",
               "document_issues", "thresholds", "quotes", "statements", "stances", "document_tone")
 
 
@@ -26,6 +26,9 @@ def _extraction(doc: Document, *, code: str = "JP") -> Extraction:
     return Extraction(
         doc_id=doc.doc_id,
         countries=(CountryMention(0, 5, "Japan", code),),
+        officials=(OfficialMention(0, 6, "Tamura", "Hajime Tamura", code, "trade minister", "jp-hajime-tamura", "surname"),
+                   OfficialMention(7, 9, "Kim", "Kim Chul-su", "KR", "minister", None, "apposition"),
+                   OfficialMention(10, 20, "an official", "", code, "official", None, "unnamed")),
         issues=(IssueMention(0, len(doc.text), "tariffs"),),
         thresholds=(Threshold(10, 16, "20 pct", 20.0, "percent", None, "current", code, "tariffs", ("autos",)),),
         quotes=(Quote(1, 4, "apa", None, code),),
@@ -62,6 +65,7 @@ def test_changed_text_is_a_new_revision_and_replaces_extractions(con):
     assert con.execute("SELECT count(*) FROM document_revisions WHERE doc_id = 'a'").fetchone()[0] == 2
     assert con.execute("SELECT DISTINCT revision, code FROM country_mentions WHERE doc_id = 'a'").fetchall() == [(2, "US")]
     assert con.execute("SELECT also FROM thresholds").fetchone()[0] == ["autos"]
+    assert con.execute("SELECT official_id, in_register FROM officials ORDER BY 1").fetchall() == [("jp-hajime-tamura", True), ("x:kim chul-su", False)]
 
 
 def test_a_failing_batch_leaves_nothing_half_written(con):
