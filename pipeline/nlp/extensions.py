@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-DOC_ATTRS = ("ts_countries", "ts_officials", "ts_issues", "ts_thresholds", "ts_quotes", "ts_published")
+DOC_ATTRS = ("ts_countries", "ts_officials", "ts_issues", "ts_thresholds", "ts_quotes", "ts_published", "ts_issue_scores")
 
 
 def register_extensions() -> None:

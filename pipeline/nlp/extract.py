@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 import logging
 import re
 from collections.abc import Iterator, Sequence
@@ -10,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.nlp.issues import document_issues
+from pipeline.nlp.issues import document_issues, merge_scores
 from pipeline.types import Document, Extraction
 
 log = logging.getLogger(__name__)
@@ -52,15 +53,25 @@ def _shift(items, offset: int):
 def doc_extraction(doc: Doc, doc_id: str, *, offset: int = 0) -> Extraction:
     """Collect the components' results of one Doc into an Extraction."""
     values = {f: _shift(getattr(doc._, f"ts_{f}") or (), offset) for f in ITEM_FIELDS}
-    return Extraction(doc_id=doc_id, doc_issues=document_issues(values["issues"]), **values)
+    return Extraction(doc_id=doc_id, doc_issues=document_issues(doc._.ts_issue_scores or {}), **values)
 
 
-def _merge(doc_id: str, parts: list[Extraction]) -> Extraction:
-    """Merge the extractions of a chunked document."""
+@dataclass(frozen=True, slots=True)
+class Part:
+    """The extraction of one chunk of a document with its issue scores (summed when merging)."""
+
+    extraction: Extraction
+    issue_scores: dict[str, float]
+
+
+def _merge(doc_id: str, parts: list[Part]) -> Extraction:
+    """Merge the extractions of a chunked document; issues are decided on the summed scores."""
     if len(parts) == 1:
-        return parts[0]
-    values = {f: tuple(x for p in parts for x in getattr(p, f)) for f in ITEM_FIELDS}
-    return Extraction(doc_id=doc_id, doc_issues=document_issues(values["issues"]), **values)
+        return parts[0].extraction
+    values = {f: tuple(x for p in parts for x in getattr(p.extraction, f)) for f in ITEM_FIELDS}
+    issues = set(document_issues(merge_scores([p.issue_scores for p in parts])))
+    values["issues"] = tuple(m for m in values["issues"] if m.issue in issues)
+    return Extraction(doc_id=doc_id, doc_issues=tuple(sorted(issues)), **values)
 
 
 def _clean(text: str) -> str:
@@ -72,7 +83,7 @@ def extract_documents(nlp: Language, documents: Sequence[Document], *, batch_siz
     """Run the pipeline over documents (chunking very long ones) and return their extractions."""
     pieces = [(i, offset, chunk) for i, d in enumerate(documents) for offset, chunk in chunk_text(_clean(d.text), max_chars=max_chars)]
     docs: Iterator[Doc] = nlp.pipe((_make_doc(nlp, documents[i], chunk) for i, _, chunk in pieces), batch_size=batch_size)
-    parts: dict[int, list[Extraction]] = {}
+    parts: dict[int, list[Part]] = {}
     for (i, offset, _), doc in zip(pieces, docs):
-        parts.setdefault(i, []).append(doc_extraction(doc, documents[i].doc_id, offset=offset))
-    return [_merge(d.doc_id, parts.get(i, [Extraction(doc_id=d.doc_id)])) for i, d in enumerate(documents)]
+        parts.setdefault(i, []).append(Part(doc_extraction(doc, documents[i].doc_id, offset=offset), dict(doc._.ts_issue_scores or {})))
+    return [_merge(d.doc_id, parts.get(i, [Part(Extraction(doc_id=d.doc_id), {})])) for i, d in enumerate(documents)]

@@ -1,8 +1,16 @@
-"""Tag sentences and documents with issue ids (component ``tradestance_issues``)."""
+"""Tag sentences and documents with issue ids (component ``tradestance_issues``).
+
+Every issue has *strong* terms (one sentence is enough to make it a document issue), *weak*
+terms (ambiguous words such as "bank", "dollar" or "dispute" that need several sentences or the
+lead) and *exclude* phrases that cancel overlapping matches ("European Union" is no labor union).
+A sentence scores the heaviest of its matches per issue, the lead sentence counts ``lead_weight``
+times, and an issue whose document score reaches 1 is a document issue. Only sentences of
+document issues are kept as sentence mentions, so thresholds and stances see no stray issues.
+"""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -18,15 +26,28 @@ from pipeline.types import IssueMention
 
 PATTERNS_FILE = DATA_DIR / "issue_patterns.jsonl"
 ISSUES_FILE = DATA_DIR / "issues.tsv"
+WEAK, EXCLUDE = "|weak", "|exclude"
 
 
 @dataclass(frozen=True, slots=True)
 class IssuePattern:
-    """The spaCy token patterns of one issue id."""
+    """The strong, weak and excluding token patterns of one issue id."""
 
     issue: str
     terms: tuple[str, ...]
     patterns: tuple[tuple[dict, ...], ...]
+    weak: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    weak_patterns: tuple[tuple[dict, ...], ...] = ()
+    exclude_patterns: tuple[tuple[dict, ...], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class IssueWeights:
+    """How much a weak sentence and the lead sentence count towards the document score of 1."""
+
+    weak: float = 0.34
+    lead: float = 2.0
 
 
 @lru_cache(maxsize=2)
@@ -50,50 +71,86 @@ def read_issue_patterns(path: Path = PATTERNS_FILE) -> tuple[IssuePattern, ...]:
         issue = record.get("issue")
         if issue not in ids:
             raise ConfigError(f"{path}: unknown issue id {issue!r}; ids are those of issues.tsv")
-        terms = tuple(record.get("terms", ()))
-        out.append(IssuePattern(issue, terms, tuple(tuple(p) for p in record.get("patterns", ()))))
+        out.append(IssuePattern(
+            issue, tuple(record.get("terms", ())), tuple(tuple(p) for p in record.get("patterns", ())),
+            tuple(record.get("weak", ())), tuple(record.get("exclude", ())),
+            tuple(tuple(p) for p in record.get("weak_patterns", ())), tuple(tuple(p) for p in record.get("exclude_patterns", ())),
+        ))
     return tuple(out)
 
 
 class IssueTagger:
-    """Tag each sentence with the issues its patterns match."""
+    """Tag each sentence with the issues its patterns match and score the document."""
 
-    def __init__(self, nlp: Language, name: str, patterns: tuple[IssuePattern, ...]) -> None:
-        """Compile all issue patterns into one Matcher."""
+    def __init__(self, nlp: Language, name: str, patterns: tuple[IssuePattern, ...], weights: IssueWeights) -> None:
+        """Compile all issue patterns into one Matcher; weak and exclude keys carry a suffix."""
         self.name = name
+        self.weights = weights
         self.matcher = Matcher(nlp.vocab)
+
+        def compiled(terms):
+            return [list(term_pattern([t.text for t in nlp.make_doc(term)])) for term in terms]
+
         for issue in patterns:
-            from_terms = [list(term_pattern([t.text for t in nlp.make_doc(term)])) for term in issue.terms]
-            self.matcher.add(issue.issue, from_terms + [list(p) for p in issue.patterns])
+            self.matcher.add(issue.issue, compiled(issue.terms) + [list(p) for p in issue.patterns])
+            if issue.weak or issue.weak_patterns:
+                self.matcher.add(issue.issue + WEAK, compiled(issue.weak) + [list(p) for p in issue.weak_patterns])
+            if issue.exclude or issue.exclude_patterns:
+                self.matcher.add(issue.issue + EXCLUDE, compiled(issue.exclude) + [list(p) for p in issue.exclude_patterns])
 
     def __call__(self, doc: Doc) -> Doc:
-        """Set ``doc._.ts_issues`` to sentence-level issue mentions (one per sentence and issue)."""
-        doc._.ts_issues = tag_sentences(doc, self.matcher)
+        """Set ``doc._.ts_issues`` (sentences of document issues) and ``doc._.ts_issue_scores``."""
+        mentions, scores = tag_sentences(doc, self.matcher, self.weights)
+        kept = {i for i, s in scores.items() if s >= 1.0}
+        doc._.ts_issues = [m for m in mentions if m.issue in kept]
+        doc._.ts_issue_scores = scores
         return doc
 
 
-def tag_sentences(doc: Doc, matcher: Matcher) -> list[IssueMention]:
-    """Return one IssueMention per (sentence, issue) that has at least one match."""
-    seen: set[tuple[int, str]] = set()
-    mentions = []
-    for match_id, start, _end in matcher(doc):
-        issue = doc.vocab.strings[match_id]
-        sent = doc[start].sent
-        if (sent.start, issue) in seen:
+def tag_sentences(doc: Doc, matcher: Matcher, weights: IssueWeights) -> tuple[list[IssueMention], dict[str, float]]:
+    """Return one IssueMention per (sentence, issue) and each issue's document score."""
+    matches = [(doc.vocab.strings[k], s, e) for k, s, e in matcher(doc)]
+    excluded: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for key, s, e in matches:
+        if key.endswith(EXCLUDE):
+            excluded[key.removesuffix(EXCLUDE)].append((s, e))
+    best: dict[tuple[int, str], tuple[float, IssueMention]] = {}
+    first_sent = next(iter(doc.sents), None) if len(doc) else None
+    for key, s, e in matches:
+        if key.endswith(EXCLUDE):
             continue
-        seen.add((sent.start, issue))
-        mentions.append(IssueMention(sent.start_char, sent.end_char, issue, doc[start:_end].text))
-    mentions.sort(key=lambda m: (m.start, m.issue))
-    return mentions
+        issue = key.removesuffix(WEAK)
+        if any(s < xe and xs < e for xs, xe in excluded.get(issue, ())):
+            continue
+        weight = weights.weak if key.endswith(WEAK) else 1.0
+        sent = doc[s].sent
+        if first_sent is not None and sent.start == first_sent.start:
+            weight *= weights.lead
+        seen = best.get((sent.start, issue))
+        if seen is None or weight > seen[0]:
+            best[(sent.start, issue)] = (weight, IssueMention(sent.start_char, sent.end_char, issue, doc[s:e].text))
+    scores: dict[str, float] = defaultdict(float)
+    for (_, issue), (weight, _) in best.items():
+        scores[issue] += weight
+    mentions = sorted((m for _, m in best.values()), key=lambda m: (m.start, m.issue))
+    return mentions, dict(scores)
 
 
-def document_issues(mentions: list[IssueMention] | tuple[IssueMention, ...], *, min_sentences: int = 1) -> tuple[str, ...]:
-    """Return the issues mentioned in at least ``min_sentences`` sentences, sorted."""
-    counts = Counter(m.issue for m in mentions)
-    return tuple(sorted(i for i, n in counts.items() if n >= min_sentences))
+def document_issues(scores: dict[str, float], *, min_score: float = 1.0) -> tuple[str, ...]:
+    """Return the issues whose document score reaches ``min_score``, sorted."""
+    return tuple(sorted(i for i, s in scores.items() if s >= min_score - 1e-9))
 
 
-@Language.factory("tradestance_issues", default_config={"patterns_path": str(PATTERNS_FILE)})
-def make_issue_tagger(nlp: Language, name: str, patterns_path: str) -> IssueTagger:
+def merge_scores(parts: list[dict[str, float]]) -> dict[str, float]:
+    """Add up the issue scores of the chunks of one document."""
+    total: dict[str, float] = defaultdict(float)
+    for part in parts:
+        for issue, score in part.items():
+            total[issue] += score
+    return dict(total)
+
+
+@Language.factory("tradestance_issues", default_config={"patterns_path": str(PATTERNS_FILE), "weak_weight": 0.34, "lead_weight": 2.0})
+def make_issue_tagger(nlp: Language, name: str, patterns_path: str, weak_weight: float, lead_weight: float) -> IssueTagger:
     """spaCy factory for the issue tagger."""
-    return IssueTagger(nlp, name, read_issue_patterns(Path(patterns_path)))
+    return IssueTagger(nlp, name, read_issue_patterns(Path(patterns_path)), IssueWeights(weak_weight, lead_weight))
