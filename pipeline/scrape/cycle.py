@@ -25,7 +25,7 @@ from pipeline.scrape.discover import Link, fetch_discovered
 from pipeline.scrape.fetch import FetchOptions, FetchRecord, FetchResult, Fetcher, Validators
 from pipeline.scrape.parse import parse_html
 from pipeline.scrape.sources import Source
-from pipeline.scrape.state import ScrapeBatch, ScrapeState, UrlState, read_scrape_state, save_run_id, save_scrape_batch
+from pipeline.scrape.state import ScrapeBatch, ScrapeState, UrlState, read_scrape_state, save_cycle_end, save_scrape_batch
 from pipeline.types import Document
 
 log = logging.getLogger(__name__)
@@ -252,6 +252,12 @@ class _Cycle:
 
     def flush(self, *, pending: int) -> None:
         """Write the first ``pending`` pending documents' rows plus all non-document rows."""
+        batch = self.take(pending=pending)
+        if not self.options.dry_run:
+            save_scrape_batch(self.db, batch, run_id=self.cycle_id, timeout_s=self.options.lock_timeout_s)
+
+    def take(self, *, pending: int) -> ScrapeBatch:
+        """Remove and return the rows of the first ``pending`` stored documents and all other rows."""
         done, self.pending = self.pending[:pending], self.pending[pending:]
         with self.lock:
             records, self.records = self.records, []
@@ -259,13 +265,11 @@ class _Cycle:
         for item in done:
             key = "new_documents" if item.action == "new" else "new_revisions"
             self.tally[item.source][key] += 1
-        batch = ScrapeBatch(
+        return ScrapeBatch(
             records=tuple(records),
             url_states=tuple(states) + tuple(s for item in done for s in item.url_states),
             signatures=tuple(item.signature for item in done),
         )
-        if not self.options.dry_run:
-            save_scrape_batch(self.db, batch, run_id=self.cycle_id, timeout_s=self.options.lock_timeout_s)
 
     def counts(self) -> tuple[SourceCounts, ...]:
         """Return the frozen per-source counts."""
@@ -292,8 +296,8 @@ def run_cycle(
             on_batch=cycle.on_batch, stop=stop,
         )
         if not options.dry_run:
-            cycle.flush(pending=0)
-            save_run_id(db, cycle_id=cycle.cycle_id, run_id=summary.run_id, timeout_s=options.lock_timeout_s)
+            save_cycle_end(db, cycle.take(pending=0), cycle_id=cycle.cycle_id, run_id=summary.run_id,
+                           timeout_s=options.lock_timeout_s)
     result = CycleSummary(ingest=summary, sources=cycle.counts())
     log.info("cycle done: %s", {c.source: c.as_dict() for c in result.sources})
     return result

@@ -132,7 +132,8 @@ def save_scrape_batch(db: Path | str, batch: ScrapeBatch, *, run_id: str, timeou
         _save(con, batch, run_id=run_id)
 
 
-def save_run_id(db: Path | str, *, cycle_id: str, run_id: str, timeout_s: float = 10.0) -> None:
-    """Relabel this cycle's fetch records with the ingest run id once it is known."""
-    with writing(db, timeout_s=timeout_s) as con:
+def save_cycle_end(db: Path | str, batch: ScrapeBatch, *, cycle_id: str, run_id: str, timeout_s: float = 10.0) -> None:
+    """Write the last scraper rows and relabel this cycle's fetch records with the ingest run id."""
+    with writing(db, timeout_s=timeout_s) as con, transaction(con):
+        _save(con, batch, run_id=cycle_id)
         con.execute("UPDATE fetches SET run_id = ? WHERE run_id = ?", [run_id, cycle_id])

@@ -24,11 +24,14 @@ def site():
         yield server
 
 
+TEST_FETCH_OPTIONS = FetchOptions(user_agent="tradestance-tests/0.1", timeout_s=0.4, max_bytes=200_000, retries=2,
+                                  backoff_s=0.05, max_wait_s=5.0, allow_hosts=("127.0.0.1",), concurrency=4)
+
+
 @pytest.fixture
 def fetch_options() -> FetchOptions:
     """Fast, strict limits for tests; 127.0.0.1 is allowed explicitly."""
-    return FetchOptions(user_agent="tradestance-tests/0.1", timeout_s=0.5, max_bytes=200_000, retries=2,
-                        backoff_s=0.05, max_wait_s=5.0, allow_hosts=("127.0.0.1",), concurrency=4)
+    return TEST_FETCH_OPTIONS
 
 
 @pytest.fixture(scope="session")

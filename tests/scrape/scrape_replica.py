@@ -29,7 +29,7 @@ class Replica:
 
     root: Path = SITE
     version: int = 1
-    slow_s: float = 1.5
+    slow_s: float = 1.0
     huge_bytes: int = 400_000
     generated: int = 0  # number of /gen/ articles listed
     requests: list[tuple[str, dict]] = field(default_factory=list)
@@ -194,7 +194,7 @@ class ReplicaServer:
         self.httpd.server_close()
 
 
-def sources_toml(base: str, *, include: tuple[str, ...] = ("transcript", "feed", "sitemap", "listing"), rate: float = 50) -> str:
+def sources_toml(base: str, *, include: tuple[str, ...] = ("transcript", "feed", "sitemap", "listing"), rate: float = 100) -> str:
     """Return a sources file describing the replica (the same shape as the shipped sources.toml)."""
     blocks = {
         "feed": f'[[source]]\nname = "replica-feed"\nkind = "feed"\nurl = "{base}/feed.xml"\ndocument_kind = "release"\nrate = {rate}\n',
