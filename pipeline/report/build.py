@@ -99,13 +99,14 @@ def _stance_section(issue: str, series: pd.DataFrame, options: ReportOptions, bo
     if rows["net"].notna().sum() == 0:
         return '<h3>Net stance over time</h3><p class="note">No stance statements on this issue in the selection.</p>'
     rows["href"] = [f"#{doc_anchor(ids.split(';')[0])}" if ids else None for ids in rows["doc_ids"]]
-    csv = rows.drop(columns=["href"])
+    stance_csv = rows.drop(columns=["href", "mean_tone", "tone_smoothed"])
+    tone_csv = rows.drop(columns=["href", "n_support", "n_oppose", "net", "net_smoothed"])
     parts = ["<h3>Net stance over time</h3>",
-             box.add(f"stance-{_safe(issue)}", charts.stance_chart(rows, period=options.period, smooth=options.smooth), csv,
+             box.add(f"stance-{_safe(issue)}", charts.stance_chart(rows, period=options.period, smooth=options.smooth), stance_csv,
                      caption=f"Support minus oppose statements per {options.period} and actor; gaps are periods with "
                              f"fewer than {options.min_statements} statement(s). Click a point to see its documents."),
              "<h3>Tone over time</h3>",
-             box.add(f"tone-{_safe(issue)}", charts.tone_chart(rows, period=options.period, smooth=options.smooth), csv,
+             box.add(f"tone-{_safe(issue)}", charts.tone_chart(rows, period=options.period, smooth=options.smooth), tone_csv,
                      caption="Mean tone of the same statements (−1 hostile … +1 warm), independent of stance.")]
     points = rows[rows["net"].notna()]
     body = [(_day(r.period), esc(r.actor), esc(r.n_support), esc(r.n_oppose), esc(f"{r.net:+.0f}"),

@@ -8,6 +8,8 @@ import pandas as pd
 WIDTH = 860
 HEIGHT = 220
 PALETTE = "tableau10"
+# Big money amounts as 300M / 16.6B; small counts and rates as plain numbers.
+VALUE_LABEL = "abs(datum.value) >= 1e6 ? replace(format(datum.value, '.3~s'), 'G', 'B') : format(datum.value, ',~g')"
 PERIOD_TITLES = {"day": "day", "week": "week (starting Monday)", "month": "month"}
 
 
@@ -16,11 +18,19 @@ def _zero_rule() -> alt.Chart:
     return alt.Chart(pd.DataFrame({"zero": [0]})).mark_rule(color="#9aa0a6", strokeDash=[4, 4]).encode(y="zero:Q")
 
 
+def break_rows(frame: pd.DataFrame, *, value: str) -> pd.DataFrame:
+    """Keep the rows with a value and the first empty row after each run: enough to break the lines."""
+    keep = frame[value].notna()
+    after_run = frame.groupby("actor")[value].shift(1).notna() & ~keep
+    return frame[keep | after_run]
+
+
 def _time_lines(frame: pd.DataFrame, *, value: str, title: str, period: str, domain: list[float] | None) -> alt.LayerChart:
     """Draw one broken line per actor (gaps stay gaps) with clickable points linking to documents."""
+    frame = break_rows(frame, value=value)
     y_scale = alt.Scale(domain=domain) if domain else alt.Scale(zero=True)
     base = alt.Chart(frame).encode(
-        x=alt.X("period:T", title=PERIOD_TITLES[period]),
+        x=alt.X("period:T", title=PERIOD_TITLES[period], scale=alt.Scale(padding=12)),
         y=alt.Y(f"{value}:Q", title=title, scale=y_scale),
         color=alt.Color("actor:N", title="actor", scale=alt.Scale(scheme=PALETTE)),
     )
@@ -53,7 +63,7 @@ def _unit_positions(frame: pd.DataFrame, unit: str) -> alt.LayerChart:
     """Positions in one unit: a point per value, a rule from the previous value when one is stated."""
     # One slot per document date: positions cluster in short negotiations decades apart.
     base = alt.Chart(frame).encode(x=alt.X("day:O", title="document date", sort="ascending", axis=alt.Axis(labelAngle=-40)))
-    y = alt.Y("value:Q", title=unit, axis=alt.Axis(labelExpr="replace(format(datum.value, '~s'), 'G', 'B')"))
+    y = alt.Y("value:Q", title=unit, axis=alt.Axis(labelExpr=VALUE_LABEL))
     moves = base.transform_filter("isValid(datum.from_value)").mark_rule(strokeWidth=2, color="#5f6368").encode(
         y=y, y2="from_value:Q")
     points = base.mark_point(filled=True, size=90, opacity=0.85, cursor="pointer").encode(
