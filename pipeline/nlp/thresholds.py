@@ -1,20 +1,24 @@
 """Numeric thresholds of trade rules and positions (component ``tradestance_thresholds``).
 
-Quantities come from the pure parser in :mod:`pipeline.nlp.numbers`; cue lexicons decide whether
-a number is a threshold or an economic statistic and which role it has; the issue comes from the
-sentence's issues (the kind of measure first, sectors in ``also``); the holder is the actor whose
-proposal or measure it is.
+Quantities come from the pure parser in :mod:`pipeline.nlp.numbers`. A quantity is a threshold when
+the sentence (or the two before it) names an issue and the evidence for a rule or measure outweighs
+the evidence for an economic statistic: cue lemmas in the sentence (near ones count double), the
+verb governing the number ("impose", "cut", "require" versus "rise", "widen", "export") and, for
+durations, the word before them ("within five years" versus "the first two months"). The role
+comes from cue lemmas and the governing verb's tense; the issue from the sentence's issues (the
+kind of measure first, sectors in ``also``); the holder from the subject of the governing verbs,
+else a non-target country before the number, else the document's main actor.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from pipeline.config import DATA_DIR
 from pipeline.nlp.data import read_tsv
@@ -28,8 +32,13 @@ MEASURE_ISSUES = (
     "market_access", "currency", "dispute_settlement", "intellectual_property", "investment", "standards",
     "digital_trade", "labor", "environment", "anti_corruption", "trade_legislation", "negotiations", "trade_balance",
 )
+CORE_MEASURES = frozenset(MEASURE_ISSUES[:8])
 NEAR_TOKENS = 6
 ROLE_ORDER = ("proposed", "agreed", "current")
+MAX_HEAD_STEPS = 6
+BORROW_SENTENCES = 2
+TARGET_PREPS = frozenset({"on", "against", "from", "to", "with", "into", "of"})
+PAST_TAGS = frozenset({"VBD", "VBN"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +51,10 @@ class Cues:
         """Return the cue kinds a lemma belongs to."""
         return tuple(k for k, words in self.by_kind.items() if lemma in words)
 
+    def has(self, kind: str, word: str) -> bool:
+        """Tell whether a lower-case lemma or word is a cue of the kind."""
+        return word in self.by_kind.get(kind, ())
+
 
 @lru_cache(maxsize=2)
 def read_cues(path: Path = CUES_FILE) -> Cues:
@@ -52,28 +65,73 @@ def read_cues(path: Path = CUES_FILE) -> Cues:
     return Cues({k: frozenset(v) for k, v in by_kind.items()})
 
 
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What the context of one quantity says: cue weights, governing verbs and the word before it."""
+
+    counts: dict[str, float]
+    verbs: tuple[Token, ...]
+    before: str
+    modifies: str | None = None
+
+
 def _cue_counts(sent: Span, anchor: int, cues: Cues) -> dict[str, float]:
     """Count cue kinds in a sentence; cues near the number's token count double."""
     counts: dict[str, float] = defaultdict(float)
     for tok in sent:
         weight = 2.0 if abs(tok.i - anchor) <= NEAR_TOKENS else 1.0
-        for kind in cues.kinds(tok.lemma_.lower()) + cues.kinds(tok.lower_):
+        for kind in set(cues.kinds(tok.lemma_.lower()) + cues.kinds(tok.lower_)):
             counts[kind] += weight
     return counts
 
 
-def is_threshold(q: Quantity, counts: dict[str, float], *, has_issue: bool) -> bool:
-    """Decide threshold versus statistic from cue counts, unit and the sentence's issues."""
+def governing_verbs(tok: Token) -> tuple[Token, ...]:
+    """Return the verbs above a token, nearest first (through xcomp/conj chains, a few steps)."""
+    out, cur = [], tok
+    for _ in range(MAX_HEAD_STEPS):
+        if cur.head is cur:
+            break
+        cur = cur.head
+        if cur.pos_ in ("VERB", "AUX"):
+            out.append(cur)
+    return tuple(out)
+
+
+def evidence(span: Span, cues: Cues) -> Evidence:
+    """Collect the context evidence of a quantity's span."""
+    doc = span.doc
+    before = doc[span.start - 1].lower_ if span.start > 0 else ""
+    root = span.root
+    modifies = root.head.lemma_.lower() if root.dep_ in ("compound", "nummod", "amod") and root.head.i >= span.end else None
+    return Evidence(_cue_counts(span.sent, span.root.i, cues), governing_verbs(span.root), before, modifies)
+
+
+def threshold_score(q: Quantity, ev: Evidence, cues: Cues) -> float:
+    """Score rule-or-measure evidence minus statistic evidence for a quantity."""
+    score = max(-3.0, min(3.0, ev.counts.get("measure", 0.0) - ev.counts.get("statistic", 0.0)))
+    if ev.verbs:
+        lemma = ev.verbs[0].lemma_.lower()
+        score += 2.0 if cues.has("measure_verb", lemma) else -2.0 if cues.has("statistic_verb", lemma) else 0.0
+    if q.kind == "duration":
+        score += -4.0 if cues.has("period_before", ev.before) else 1.0 if cues.has("rule_before", ev.before) else -3.0
+    if ev.modifies is not None and cues.has("statistic", ev.modifies):
+        score -= 4.0  # "the 170 billion dlr trade deficit" names a statistic whatever the verb
+    return score
+
+
+def is_threshold(q: Quantity, ev: Evidence, cues: Cues, *, has_issue: bool) -> bool:
+    """Decide threshold versus statistic: an issue in context and more measure than statistic evidence."""
     if q.unit == "other" or not has_issue:
         return False
-    measure, statistic = counts.get("measure", 0.0), counts.get("statistic", 0.0)
-    if q.kind == "duration":
-        return measure >= 2
-    return measure > statistic
+    return threshold_score(q, ev, cues) > 0
 
 
-def threshold_role(counts: dict[str, float]) -> str:
-    """Pick the role whose cues weigh most (ties go to proposed, then agreed, then current)."""
+def threshold_role(ev: Evidence, cues: Cues) -> str:
+    """Pick the role whose cues weigh most; a past-tense measure verb without other cues is current."""
+    counts = dict(ev.counts)
+    if ev.verbs and ev.verbs[0].tag_ in PAST_TAGS and cues.has("measure_verb", ev.verbs[0].lemma_.lower()):
+        if not any(counts.get(r, 0.0) for r in ("proposed", "agreed")):
+            counts["current"] = counts.get("current", 0.0) + 1.0
     best = max(ROLE_ORDER, key=lambda r: (counts.get(r, 0.0), -ROLE_ORDER.index(r)))
     return best if counts.get(best, 0.0) > 0 else "other"
 
@@ -84,7 +142,7 @@ def threshold_issue(issues: list[str]) -> tuple[str | None, tuple[str, ...]]:
         return None, ()
     measures = [i for i in MEASURE_ISSUES if i in issues]
     main = measures[0] if measures else sorted(issues)[0]
-    return main, tuple(sorted(i for i in issues if i != main))
+    return main, tuple(sorted(i for i in set(issues) if i != main))
 
 
 class ThresholdFinder:
@@ -101,72 +159,140 @@ class ThresholdFinder:
         return doc
 
 
+@dataclass(frozen=True, slots=True)
+class DocActors:
+    """Actor mentions of a document, the document's main actor and whether it is an article."""
+
+    countries: list[CountryMention]
+    officials: list[OfficialMention]
+    main: str | None
+    article: bool
+
+
 def find_thresholds(doc: Doc, cues: Cues) -> list[Threshold]:
     """Return the thresholds of a document with role, holder and issue."""
     issues_by_sent: dict[int, list[str]] = defaultdict(list)
     for m in doc._.ts_issues or []:
         issues_by_sent[m.start].append(m.issue)
+    quantities = find_quantities(doc.text)
+    if not quantities:
+        return []
     sent_starts = sorted({s.start_char for s in doc.sents})
+    sent_index = {s: i for i, s in enumerate(sent_starts)}
     doc_measure = _main_measure(doc._.ts_issues or [])
-    countries: list[CountryMention] = doc._.ts_countries or []
-    officials: list[OfficialMention] = doc._.ts_officials or []
+    actors = _doc_actors(doc)
     out = []
-    for q in find_quantities(doc.text):
+    for q in quantities:
         span = doc.char_span(q.start, q.end, alignment_mode="expand")
         if span is None:
             continue
         sent = span.sent
-        issues = _context_issues(sent.start_char, issues_by_sent, sent_starts, doc_measure)
-        counts = _cue_counts(sent, span.root.i, cues)
-        if not is_threshold(q, counts, has_issue=bool(issues)):
+        ev = evidence(span, cues)
+        issues, borrowed_from_doc = _context_issues(sent_index.get(sent.start_char, 0), sent_starts, issues_by_sent, doc_measure)
+        if borrowed_from_doc and not (ev.verbs and cues.has("measure_verb", ev.verbs[0].lemma_.lower())):
+            issues = [i for i in issues if i != doc_measure] if doc_measure not in issues_by_sent.get(sent.start_char, []) else issues
+        if not is_threshold(q, ev, cues, has_issue=bool(issues)):
             continue
-        role = threshold_role(counts)
+        role = threshold_role(ev, cues)
         issue, also = threshold_issue(issues)
-        holder = _holder(doc, sent, span, role, countries, officials)
+        holder = _holder(span, ev, role, actors)
         out.append(Threshold(q.start, q.end, q.text, q.value, q.unit, q.from_value, role, holder, issue, also))
     return out
+
+
+def _doc_actors(doc: Doc) -> DocActors:
+    """Collect the document's actors and its main actor (most mentioned country, lead counting double)."""
+    countries: list[CountryMention] = doc._.ts_countries or []
+    officials: list[OfficialMention] = doc._.ts_officials or []
+    lead = next(iter(doc.sents)) if len(doc) else None
+    lead_end = lead.end_char if lead is not None else 0
+    weights: Counter[str] = Counter()
+    if lead is not None:
+        subject = next((t for t in lead if t.dep_ == "nsubj" and t.head == lead.root), None)
+        if subject is not None:
+            lo, hi = doc[subject.left_edge.i].idx, subject.right_edge.idx + len(subject.right_edge)
+            code = next((c.code for c in countries if lo <= c.start < hi), None)
+            if code:
+                weights[code] += 100  # the lead's subject is the story's main actor
+    for c in countries:
+        weights[c.code] += 2 if c.start < lead_end else 1
+    for o in officials:
+        if o.country:
+            weights[o.country] += 1
+    main = weights.most_common(1)[0][0] if weights else None
+    return DocActors(countries, officials, main, doc.user_data.get("ts_kind") in (None, "article"))
 
 
 def _main_measure(mentions: list[IssueMention]) -> str | None:
     """Return the kind of measure the document mentions most (None if it names none)."""
     counts: dict[str, int] = defaultdict(int)
     for m in mentions:
-        if m.issue in MEASURE_ISSUES[:8]:
+        if m.issue in CORE_MEASURES:
             counts[m.issue] += 1
     return max(counts, key=lambda i: (counts[i], -MEASURE_ISSUES.index(i))) if counts else None
 
 
-def _context_issues(start: int, by_sent: dict[int, list[str]], starts: list[int], doc_measure: str | None) -> list[str]:
+def _context_issues(k: int, starts: list[int], by_sent: dict[int, list[str]], doc_measure: str | None) -> tuple[list[str], bool]:
     """Return a sentence's issues; without a kind of measure, borrow one from the two sentences before or the document."""
-    issues = list(by_sent.get(start, []))
-    if any(i in MEASURE_ISSUES[:8] for i in issues):
-        return issues
-    k = starts.index(start) if start in starts else 0
-    for prev in reversed(starts[max(0, k - 2):k]):
-        borrowed = [i for i in by_sent.get(prev, []) if i in MEASURE_ISSUES[:8]]
+    issues = list(by_sent.get(starts[k], [])) if starts else []
+    if any(i in CORE_MEASURES for i in issues):
+        return issues, False
+    for prev in reversed(starts[max(0, k - BORROW_SENTENCES):k]):
+        borrowed = [i for i in by_sent.get(prev, []) if i in CORE_MEASURES]
         if borrowed:
-            return issues + borrowed[:1]
-    return issues + [doc_measure] if doc_measure else issues
+            return issues + borrowed[:1], False
+    return (issues + [doc_measure], True) if doc_measure else (issues, False)
 
 
-def _holder(doc: Doc, sent: Span, span: Span, role: str, countries: list[CountryMention], officials: list[OfficialMention]) -> str | None:
-    """Return the actor whose measure or proposal the number is: the subject's country, else the nearest before."""
-    in_sent = [c for c in countries if sent.start_char <= c.start < sent.end_char]
-    people = [o for o in officials if sent.start_char <= o.start < sent.end_char and o.country]
-    root = sent.root
-    subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-    if subject is not None:
-        lo, hi = doc[subject.left_edge.i].idx, subject.right_edge.idx + len(subject.right_edge)
-        for m in people + in_sent:
-            if lo <= m.start < hi:
-                return m.country if isinstance(m, OfficialMention) else m.code
-    if role == "current":
-        return None
-    before = [c.code for c in in_sent if c.start < span.start_char]
+def _in(m, lo: int, hi: int) -> bool:
+    """Tell whether a mention starts inside a character range."""
+    return lo <= m.start < hi
+
+
+def _actor_in(lo: int, hi: int, actors: DocActors) -> str | None:
+    """Return the actor code of the first official or country mentioned in a character range."""
+    for o in actors.officials:
+        if o.country and _in(o, lo, hi):
+            return o.country
+    for c in actors.countries:
+        if _in(c, lo, hi):
+            return c.code
+    return None
+
+
+def _holder(span: Span, ev: Evidence, role: str, actors: DocActors) -> str | None:
+    """Return the actor whose measure or proposal the number is."""
+    doc = span.doc
+    for verb in ev.verbs:
+        for child in verb.children:
+            if child.dep_ in ("nsubj", "agent"):
+                lo, hi = doc[child.left_edge.i].idx, child.right_edge.idx + len(child.right_edge)
+                code = _actor_in(lo, hi, actors)
+                if code:
+                    return code
+    sent = span.sent
+    in_sent = [c for c in actors.countries if sent.start_char <= c.start < sent.end_char and not _is_target(doc, c)]
+    before = [c for c in in_sent if c.start < span.start_char]
     if before:
-        return before[-1]
-    owner = [o.country for o in people]
-    return owner[0] if owner else (in_sent[0].code if in_sent else None)
+        return before[-1].code
+    if role == "current" and actors.article:
+        return in_sent[0].code if in_sent else None
+    return in_sent[0].code if in_sent else actors.main
+
+
+def _is_target(doc: Doc, mention: CountryMention) -> bool:
+    """Tell whether a country is the object of a preposition ("tariffs on Japanese goods")."""
+    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    if span is None:
+        return False
+    tok = span.root
+    for _ in range(3):
+        if tok.dep_ == "pobj" and tok.head.lower_ in TARGET_PREPS:
+            return True
+        if tok.head is tok:
+            break
+        tok = tok.head
+    return False
 
 
 @Language.factory("tradestance_thresholds", default_config={"cues_path": str(CUES_FILE)})
