@@ -27,6 +27,7 @@ _DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
 _PERIOD_BEFORE = re.compile(r"(?:first|second|third|fourth|last|next|past|latter|final|early|late|coming)[\s-]+$", re.I)
 _PERIOD_AFTER = re.compile(r"^[\s-]*(?:of\s+(?:19|20)\d\d|of the year|of the decade|of the century|year|an hour|hour|century|dozen|point|-?hearted|time|way|measure|the time)", re.I)
 _MAX_VALUE = 1e18
+INHERIT_CHARS = 80  # how far a bare "700 mln" may be from the amount whose currency it inherits
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +145,7 @@ def _atoms(text: str, g: Grammar) -> list[Quantity]:
         if value is None:
             continue
         end = m.end() if (unit or mult) else m.end("n2") if m.group("n2") else m.end("n1")
-        kind = main.kind if main else "bare"
+        kind = main.kind if main else "bare_scaled" if mult else "bare"
         atoms.append(Quantity(m.start(), end, text[m.start():end], value, main.unit if main else "", kind, low=low))
     for m in g.fraction.finditer(text):
         if _PERIOD_BEFORE.search(text[max(0, m.start() - 12):m.start()]) or _PERIOD_AFTER.match(text[m.end():m.end() + 20]):
@@ -196,7 +197,20 @@ def _link(text: str, atoms: list[Quantity], g: Grammar) -> list[Quantity]:
         else:
             out.append(atom)
         i += 1
-    return [q for q in out if q.kind != "bare"]
+    return [q for q in _inherit_currency(text, out) if not q.kind.startswith("bare")]
+
+
+def _inherit_currency(text: str, quantities: list[Quantity]) -> list[Quantity]:
+    """Give "700 mln" in a list after "1.13 billion dlrs" the currency of that earlier amount."""
+    out: list[Quantity] = []
+    last: Quantity | None = None
+    for q in quantities:
+        if q.kind == "bare_scaled" and last is not None and q.start - last.end <= INHERIT_CHARS and "." not in text[last.end:q.start].replace("U.S.", ""):
+            q = replace(q, unit=last.unit, kind=last.kind)
+        if q.kind == "currency":
+            last = q
+        out.append(q)
+    return out
 
 
 def find_quantities(text: str) -> list[Quantity]:

@@ -37,7 +37,7 @@ NEAR_TOKENS = 6
 ROLE_ORDER = ("proposed", "agreed", "current")
 MAX_HEAD_STEPS = 6
 BORROW_SENTENCES = 2
-TARGET_PREPS = frozenset({"on", "against", "from", "to", "with", "into", "of"})
+TARGET_PREPS = frozenset({"on", "against", "to", "with", "into", "of", "as"})
 PAST_TAGS = frozenset({"VBD", "VBN"})
 
 
@@ -113,7 +113,9 @@ def threshold_score(q: Quantity, ev: Evidence, cues: Cues) -> float:
         lemma = ev.verbs[0].lemma_.lower()
         score += 2.0 if cues.has("measure_verb", lemma) else -2.0 if cues.has("statistic_verb", lemma) else 0.0
     if q.kind == "duration":
-        score += -4.0 if cues.has("period_before", ev.before) else 1.0 if cues.has("rule_before", ev.before) else -3.0
+        if not cues.has("rule_before", ev.before):
+            return -1.0  # "in one year", "the first two months": a period of time, not a rule's deadline
+        score += 1.0
     if ev.modifies is not None and cues.has("statistic", ev.modifies):
         score -= 4.0  # "the 170 billion dlr trade deficit" names a statistic whatever the verb
     return score
@@ -287,7 +289,7 @@ def _is_target(doc: Doc, mention: CountryMention) -> bool:
         return False
     tok = span.root
     for _ in range(3):
-        if tok.dep_ == "pobj" and tok.head.lower_ in TARGET_PREPS:
+        if tok.dep_ == "nsubjpass" or (tok.dep_ == "pobj" and tok.head.lower_ in TARGET_PREPS):
             return True
         if tok.head is tok:
             break
