@@ -138,13 +138,14 @@ def threshold_role(ev: Evidence, cues: Cues) -> str:
     return best if counts.get(best, 0.0) > 0 else "other"
 
 
-def threshold_issue(issues: list[str]) -> tuple[str | None, tuple[str, ...]]:
-    """Return the measure issue (or the first sector) and the other sentence issues as ``also``."""
+def threshold_issue(own: list[str], borrowed: list[str] = ()) -> tuple[str | None, tuple[str, ...]]:
+    """Return the issue: a kind of measure in the sentence, else one borrowed from context, else a sector."""
+    issues = list(dict.fromkeys([*own, *borrowed]))
     if not issues:
         return None, ()
-    measures = [i for i in MEASURE_ISSUES if i in issues]
-    main = measures[0] if measures else sorted(issues)[0]
-    return main, tuple(sorted(i for i in set(issues) if i != main))
+    own_measures = [i for i in MEASURE_ISSUES if i in own]
+    main = own_measures[0] if own_measures else borrowed[0] if borrowed else sorted(own)[0]
+    return main, tuple(sorted(i for i in issues if i != main))
 
 
 class ThresholdFinder:
@@ -190,13 +191,11 @@ def find_thresholds(doc: Doc, cues: Cues) -> list[Threshold]:
             continue
         sent = span.sent
         ev = evidence(span, cues)
-        issues, borrowed_from_doc = _context_issues(sent_index.get(sent.start_char, 0), sent_starts, issues_by_sent, doc_measure)
-        if borrowed_from_doc and not (ev.verbs and cues.has("measure_verb", ev.verbs[0].lemma_.lower())):
-            issues = [i for i in issues if i != doc_measure] if doc_measure not in issues_by_sent.get(sent.start_char, []) else issues
-        if not is_threshold(q, ev, cues, has_issue=bool(issues)):
+        own, borrowed = _context_issues(sent_index.get(sent.start_char, 0), sent_starts, issues_by_sent, doc_measure)
+        if not is_threshold(q, ev, cues, has_issue=bool(own or borrowed)):
             continue
         role = threshold_role(ev, cues)
-        issue, also = threshold_issue(issues)
+        issue, also = threshold_issue(own, borrowed)
         holder = _holder(span, ev, role, actors)
         out.append(Threshold(q.start, q.end, q.text, q.value, q.unit, q.from_value, role, holder, issue, also))
     return out
@@ -234,16 +233,16 @@ def _main_measure(mentions: list[IssueMention]) -> str | None:
     return max(counts, key=lambda i: (counts[i], -MEASURE_ISSUES.index(i))) if counts else None
 
 
-def _context_issues(k: int, starts: list[int], by_sent: dict[int, list[str]], doc_measure: str | None) -> tuple[list[str], bool]:
-    """Return a sentence's issues; without a kind of measure, borrow one from the two sentences before or the document."""
+def _context_issues(k: int, starts: list[int], by_sent: dict[int, list[str]], doc_measure: str | None) -> tuple[list[str], list[str]]:
+    """Return a sentence's issues and, without a kind of measure, one borrowed from the sentences before or the document."""
     issues = list(by_sent.get(starts[k], [])) if starts else []
     if any(i in CORE_MEASURES for i in issues):
-        return issues, False
+        return issues, []
     for prev in reversed(starts[max(0, k - BORROW_SENTENCES):k]):
         borrowed = [i for i in by_sent.get(prev, []) if i in CORE_MEASURES]
         if borrowed:
-            return issues + borrowed[:1], False
-    return (issues + [doc_measure], True) if doc_measure else (issues, False)
+            return issues, borrowed[:1]
+    return issues, ([doc_measure] if doc_measure else [])
 
 
 def _in(m, lo: int, hi: int) -> bool:
