@@ -16,6 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline.config import DATA_DIR
+from pipeline.nlp.actors import main_actor
 from pipeline.nlp.data import read_tsv
 from pipeline.nlp.register import fold
 from pipeline.types import OfficialMention, Quote
@@ -24,6 +25,8 @@ SPEECH_VERBS_FILE = DATA_DIR / "speech_verbs.tsv"
 OPEN_CLOSE = {"“": "”", '"': '"', "„": "“", "«": "»"}
 TURN = re.compile(r"^(?P<label>Q|A|(?:[A-Z][A-Z.'’-]*\s){0,3}[A-Z][A-Z.'’-]+)(?::|\.\s|\s(?=[A-Z]))\s*", re.M)
 PRONOUNS = {"he": "person", "she": "person", "i": "person", "they": "group", "we": "group"}
+BEFORE_TOKENS = 40  # how far back (within the paragraph) an attribution before a quote is looked for
+SUBJECT_GAP = 3  # a speech verb without a parsed subject takes a name at most this many tokens before it
 SHORT_QUOTE_WORDS = 3  # shorter quotes need an explicit attribution verb (else they are scare quotes)
 
 
@@ -133,13 +136,14 @@ class Speaker:
 def attribute_quotes(doc: Doc, spans: list[QuoteSpan], verbs: frozenset[str]) -> list[Quote]:
     """Attach a speaker to each span; short unattributed quotes (scare quotes) are dropped."""
     officials = [m for m in (doc._.ts_officials or [])]
+    main = main_actor(doc) if len(doc) else None
     quotes: list[Quote] = []
     previous: tuple[QuoteSpan, Speaker] | None = None
     for span in spans:
         if span.turn is not None:
             speaker = _turn_speaker(span.turn, officials)
         else:
-            found = _attribution(doc, span, verbs, officials, previous)
+            found = _attribution(doc, span, verbs, officials, previous, main)
             if found is None:
                 if len(doc.text[span.start:span.end].split()) <= SHORT_QUOTE_WORDS:
                     continue
@@ -177,7 +181,10 @@ def _sentence_tokens(doc: Doc, span: QuoteSpan) -> tuple[Span, Span]:
     last = end_tok + 1
     while last < len(doc) and (_is_mark(doc[last].text) or doc[last].is_punct and doc[last].text in ",.?!"):
         last += 1
-    before = doc[doc[start_tok].sent.start:first]
+    para_start = first
+    while para_start > 0 and first - para_start < BEFORE_TOKENS and "\n" not in doc[para_start - 1].text:
+        para_start -= 1
+    before = doc[para_start:first]
     closes_sentence = doc.text[span.start:span.end].rstrip()[-1:] in (".", "?", "!")
     sent_end = doc[min(last, len(doc) - 1)].sent.end if last < len(doc) else len(doc)
     after_end = min(len(doc), last + 4) if closes_sentence else min(sent_end, last + 40)
@@ -201,7 +208,7 @@ def _token_at(doc: Doc, char: int) -> int:
     return span.start if span is not None else min(len(doc) - 1, max(0, len(doc.text[:char].split())))
 
 
-def _attribution(doc: Doc, span: QuoteSpan, verbs: frozenset[str], officials: list[OfficialMention], previous) -> Speaker | None:
+def _attribution(doc: Doc, span: QuoteSpan, verbs: frozenset[str], officials: list[OfficialMention], previous, main: str | None) -> Speaker | None:
     """Find "..., X said" after or "X said: ..." before the quote; resolve X."""
     if not len(doc):
         return None
@@ -209,23 +216,34 @@ def _attribution(doc: Doc, span: QuoteSpan, verbs: frozenset[str], officials: li
     for window in (after, before):
         for tok in (window if window is after else reversed(window)):
             if tok.lemma_ in verbs and tok.pos_ in ("VERB", "AUX"):
-                subject = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+                subject = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None) or _left_name(doc, tok, window)
                 if subject is not None and not (span.start <= subject.idx < span.end):
-                    return _resolve_subject(doc, subject, officials, span, previous)
+                    return _resolve_subject(doc, subject, officials, span, previous, main)
             if _is_mark(tok.text):
                 break  # never reach across another quotation
     return None
 
 
-def _resolve_subject(doc: Doc, subject, officials: list[OfficialMention], span: QuoteSpan, previous) -> Speaker:
+def _left_name(doc: Doc, verb, window: Span):
+    """Return a name or pronoun just before a speech verb the parser left without a subject."""
+    for i in range(verb.i - 1, max(window.start, verb.i - SUBJECT_GAP) - 1, -1):
+        tok = doc[i]
+        if tok.pos_ == "PROPN" or tok.lower_ in PRONOUNS:
+            return tok
+    return None
+
+
+def _resolve_subject(doc: Doc, subject, officials: list[OfficialMention], span: QuoteSpan, previous, main: str | None) -> Speaker:
     """Turn a subject token into a speaker: an official, a person, a pronoun or a title."""
     sub = doc[subject.left_edge.i:subject.right_edge.i + 1]
     for m in officials:
         if m.start < sub.end_char and sub.start_char < m.end:
-            return Speaker(m.name or None, m.country, m.role)
+            return Speaker(m.name or None, m.country or (None if m.name else main), m.role)
     low = subject.lower_
+    if low in ("it", "they", "we"):
+        return Speaker(None, _country_in(doc, sub) or main)
     if low in PRONOUNS:
-        return _nearest_named(doc, officials, span.start, previous)
+        return _nearest_speaker(doc, officials, span.start, previous, main)
     if subject.ent_type_ == "PERSON" or subject.pos_ == "PROPN":
         name = doc[subject.left_edge.i:subject.i + 1].text if subject.ent_type_ == "PERSON" else subject.text
         return _expand_person(doc, name, span.start)
@@ -233,24 +251,29 @@ def _resolve_subject(doc: Doc, subject, officials: list[OfficialMention], span: 
     if role_match:
         m = role_match[-1]
         return Speaker(m.name, m.country, m.role)
-    country = next((m.country for m in officials if m.method == "unnamed" and m.start <= subject.idx < m.end), None)
-    return Speaker(None, country, sub.text)
+    return Speaker(None, _country_in(doc, sub) or main, sub.text)
 
 
-def _nearest_named(doc: Doc, officials: list[OfficialMention], before: int, previous) -> Speaker:
-    """Resolve a pronoun to the most recent named official or person before the quote."""
-    named = [m for m in officials if m.name and m.end <= before]
-    persons = [e for e in doc.ents if e.label_ == "PERSON" and e.end_char <= before]
-    best_official = named[-1] if named else None
+def _country_in(doc: Doc, span: Span) -> str | None:
+    """Return the first country mentioned inside a span."""
+    return next((c.code for c in doc._.ts_countries or [] if span.start_char <= c.start < span.end_char), None)
+
+
+def _nearest_speaker(doc: Doc, officials: list[OfficialMention], before: int, previous, main: str | None) -> Speaker:
+    """Resolve "he"/"she" to the nearest earlier official (named or not) or person before the quote."""
+    people = [m for m in officials if m.end <= before]
+    persons = [e for e in doc.ents if e.label_ == "PERSON" and e.end_char <= before and not any(m.start <= e.start_char < m.end for m in officials)]
+    best_official = people[-1] if people else None
     best_person = persons[-1] if persons else None
     if best_person is not None and (best_official is None or best_person.start_char > best_official.end):
-        if not any(m.start <= best_person.start_char < m.end for m in officials):
-            return _expand_person(doc, best_person.text, before)
+        return _expand_person(doc, best_person.text, before)
     if best_official is not None:
+        if not best_official.name:
+            return Speaker(None, best_official.country or main, best_official.role)
         return Speaker(best_official.name, best_official.country, best_official.role)
     if previous is not None:
         return previous[1]
-    return Speaker(None, None)
+    return Speaker(None, main)
 
 
 def _expand_person(doc: Doc, name: str, before: int) -> Speaker:

@@ -12,7 +12,7 @@ else a non-target country before the number, else the document's main actor.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -21,6 +21,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.config import DATA_DIR
+from pipeline.nlp.actors import main_actor
 from pipeline.nlp.data import read_tsv
 from pipeline.nlp.numbers import Quantity, find_quantities
 from pipeline.types import CountryMention, IssueMention, OfficialMention, Threshold
@@ -202,26 +203,10 @@ def find_thresholds(doc: Doc, cues: Cues) -> list[Threshold]:
 
 
 def _doc_actors(doc: Doc) -> DocActors:
-    """Collect the document's actors and its main actor (most mentioned country, lead counting double)."""
+    """Collect the document's actors and its main actor."""
     countries: list[CountryMention] = doc._.ts_countries or []
     officials: list[OfficialMention] = doc._.ts_officials or []
-    lead = next(iter(doc.sents)) if len(doc) else None
-    lead_end = lead.end_char if lead is not None else 0
-    weights: Counter[str] = Counter()
-    if lead is not None:
-        subject = next((t for t in lead if t.dep_ == "nsubj" and t.head == lead.root), None)
-        if subject is not None:
-            lo, hi = doc[subject.left_edge.i].idx, subject.right_edge.idx + len(subject.right_edge)
-            code = next((c.code for c in countries if lo <= c.start < hi), None)
-            if code:
-                weights[code] += 100  # the lead's subject is the story's main actor
-    for c in countries:
-        weights[c.code] += 2 if c.start < lead_end else 1
-    for o in officials:
-        if o.country:
-            weights[o.country] += 1
-    main = weights.most_common(1)[0][0] if weights else None
-    return DocActors(countries, officials, main, doc.user_data.get("ts_kind") in (None, "article"))
+    return DocActors(countries, officials, main_actor(doc), doc.user_data.get("ts_kind") in (None, "article"))
 
 
 def _main_measure(mentions: list[IssueMention]) -> str | None:
