@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import altair as alt
 import pandas as pd
 
@@ -25,12 +27,25 @@ def break_rows(frame: pd.DataFrame, *, value: str) -> pd.DataFrame:
     return frame[keep | after_run]
 
 
+def time_axis(periods: pd.Series, *, period: str, labels: int = 12) -> alt.Axis:
+    """Axis with ticks on whole periods (or whole years over long spans), about ``labels`` of them."""
+    first, last = pd.Timestamp(periods.min()), pd.Timestamp(periods.max())
+    days = max((last - first).days, 1)
+    span = {"day": days, "week": days / 7, "month": days / 30.44}[period]
+    step = max(1, math.ceil(span / labels))
+    if period == "month" and step >= 12:
+        return alt.Axis(format="%Y", tickCount={"interval": "year", "step": math.ceil(step / 12)}, labelAngle=0)
+    fmt = "%b %Y" if period == "month" else "%d %b %Y"
+    return alt.Axis(format=fmt, tickCount={"interval": period, "step": step}, labelAngle=-30)
+
+
 def _time_lines(frame: pd.DataFrame, *, value: str, title: str, period: str, domain: list[float] | None) -> alt.LayerChart:
     """Draw one broken line per actor (gaps stay gaps) with clickable points linking to documents."""
     frame = break_rows(frame, value=value)
     y_scale = alt.Scale(domain=domain) if domain else alt.Scale(zero=True)
     base = alt.Chart(frame).encode(
-        x=alt.X("period:T", title=PERIOD_TITLES[period], scale=alt.Scale(padding=12)),
+        x=alt.X("period:T", title=PERIOD_TITLES[period], scale=alt.Scale(padding=12),
+                axis=time_axis(frame["period"], period=period)),
         y=alt.Y(f"{value}:Q", title=title, scale=y_scale),
         color=alt.Color("actor:N", title="actor", scale=alt.Scale(scheme=PALETTE)),
     )
