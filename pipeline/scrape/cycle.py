@@ -13,7 +13,7 @@ import threading
 import uuid
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -217,6 +217,10 @@ class _Cycle:
             self.states.append(UrlState(url=candidate.url, source=source.name, last_status=result.status, last_fetched=now))
             return None
         published = page.published or (candidate.link.published.date() if candidate.link.published else None)
+        if self.options.since and published and published < self.options.since:
+            log.debug("%s: %s published %s, before --since; not stored", source.name, canonical, published)
+            self.states.append(UrlState(url=candidate.url, source=source.name, last_status=result.status, last_fetched=now))
+            return None
         document = Document(
             doc_id=doc_id_for_url(canonical), text=page.text, title=page.title or candidate.link.title,
             published=published, source=source.name, url=canonical, kind=source.document_kind, fetched_at=now,

@@ -158,6 +158,7 @@ def fetch_discovered(source: Source, *, fetcher: Fetcher, max_pages: int | None 
     failed = 0
 
     def get(url: str, expect: str) -> FetchResult | None:
+        """Fetch one index page, recording it; None (and a failure) when it is unusable."""
         nonlocal failed
         result = fetcher.fetch_url(url, source=source.name, rate=source.rate, expect=expect)
         records.append(result.record)

@@ -200,6 +200,7 @@ def test_stop_event_finishes_the_current_batch(site, fetch_options, counting, tm
     stop = threading.Event()
 
     def analyze_then_stop(documents):
+        """Analyze, with a stop request arriving meanwhile."""
         stop.set()  # a SIGTERM arriving while the first batch is being analyzed
         return counting()(documents)
 
