@@ -7,6 +7,7 @@ turns); speakers come from the dependency parse around each quote and the offici
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,7 +27,8 @@ OPEN_CLOSE = {"“": "”", '"': '"', "„": "“", "«": "»"}
 TURN = re.compile(r"^(?P<label>Q|A|(?:[A-Z][A-Z.'’-]*\s){0,3}[A-Z][A-Z.'’-]+)(?::|\.\s|\s(?=[A-Z]))\s*", re.M)
 PRONOUNS = {"he": "person", "she": "person", "i": "person", "they": "group", "we": "group"}
 BEFORE_TOKENS = 40  # how far back (within the paragraph) an attribution before a quote is looked for
-SUBJECT_GAP = 3  # a speech verb without a parsed subject takes a name at most this many tokens before it
+SUBJECT_GAP = 3
+APPOSITION_GAP = 8  # characters between a name and an unnamed-official phrase that is its apposition  # a speech verb without a parsed subject takes a name at most this many tokens before it
 SHORT_QUOTE_WORDS = 3  # shorter quotes need an explicit attribution verb (else they are scare quotes)
 
 
@@ -135,7 +137,8 @@ class Speaker:
 
 def attribute_quotes(doc: Doc, spans: list[QuoteSpan], verbs: frozenset[str]) -> list[Quote]:
     """Attach a speaker to each span; short unattributed quotes (scare quotes) are dropped."""
-    officials = [m for m in (doc._.ts_officials or [])]
+    quoted = [(s.start, s.end) for s in spans]
+    officials = [m for m in (doc._.ts_officials or []) if not _inside(m.start, quoted)]
     main = main_actor(doc) if len(doc) else None
     quotes: list[Quote] = []
     previous: tuple[QuoteSpan, Speaker] | None = None
@@ -143,7 +146,7 @@ def attribute_quotes(doc: Doc, spans: list[QuoteSpan], verbs: frozenset[str]) ->
         if span.turn is not None:
             speaker = _turn_speaker(span.turn, officials)
         else:
-            found = _attribution(doc, span, verbs, officials, previous, main)
+            found = _attribution(doc, span, verbs, officials, previous, main, quoted)
             if found is None:
                 if len(doc.text[span.start:span.end].split()) <= SHORT_QUOTE_WORDS:
                     continue
@@ -152,6 +155,12 @@ def attribute_quotes(doc: Doc, spans: list[QuoteSpan], verbs: frozenset[str]) ->
         quotes.append(Quote(span.start, span.end, doc.text[span.start:span.end], speaker.name, speaker.country, speaker.role))
         previous = (span, speaker)
     return quotes
+
+
+def _inside(char: int, quoted: list[tuple[int, int]]) -> bool:
+    """Tell whether a character offset lies inside one of the (sorted) quotation spans."""
+    i = bisect.bisect_right(quoted, (char, float("inf"))) - 1
+    return i >= 0 and quoted[i][0] <= char < quoted[i][1]
 
 
 def _inherit(span: QuoteSpan, previous: tuple[QuoteSpan, Speaker] | None) -> Speaker:
@@ -208,7 +217,7 @@ def _token_at(doc: Doc, char: int) -> int:
     return span.start if span is not None else min(len(doc) - 1, max(0, len(doc.text[:char].split())))
 
 
-def _attribution(doc: Doc, span: QuoteSpan, verbs: frozenset[str], officials: list[OfficialMention], previous, main: str | None) -> Speaker | None:
+def _attribution(doc: Doc, span: QuoteSpan, verbs: frozenset[str], officials: list[OfficialMention], previous, main: str | None, quoted: list[tuple[int, int]]) -> Speaker | None:
     """Find "..., X said" after or "X said: ..." before the quote; resolve X."""
     if not len(doc):
         return None
@@ -216,11 +225,20 @@ def _attribution(doc: Doc, span: QuoteSpan, verbs: frozenset[str], officials: li
     for window in (after, before):
         for tok in (window if window is after else reversed(window)):
             if tok.lemma_ in verbs and tok.pos_ in ("VERB", "AUX"):
-                subject = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None) or _left_name(doc, tok, window)
+                subject = _subject_of(tok, verbs) or _left_name(doc, tok, window)
                 if subject is not None and not (span.start <= subject.idx < span.end):
-                    return _resolve_subject(doc, subject, officials, span, previous, main)
+                    return _resolve_subject(doc, subject, officials, span, previous, main, quoted)
             if _is_mark(tok.text):
                 break  # never reach across another quotation
+    return None
+
+
+def _subject_of(verb, verbs: frozenset[str]):
+    """Return the subject of a speech verb, or of the speech verb it depends on ("quoted ... as saying")."""
+    for v in (verb, verb.head):
+        subject = next((c for c in v.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is not None and (v is verb or v.lemma_ in verbs):
+            return subject
     return None
 
 
@@ -228,22 +246,28 @@ def _left_name(doc: Doc, verb, window: Span):
     """Return a name or pronoun just before a speech verb the parser left without a subject."""
     for i in range(verb.i - 1, max(window.start, verb.i - SUBJECT_GAP) - 1, -1):
         tok = doc[i]
+        if tok.dep_ == "pobj" and tok.head.lower_ in ("by", "as", "of", "from"):
+            return None  # "quoted by Kyodo News Service as saying": an agent, not the speaker
         if tok.pos_ == "PROPN" or tok.lower_ in PRONOUNS:
             return tok
     return None
 
 
-def _resolve_subject(doc: Doc, subject, officials: list[OfficialMention], span: QuoteSpan, previous, main: str | None) -> Speaker:
+def _resolve_subject(doc: Doc, subject, officials: list[OfficialMention], span: QuoteSpan, previous, main: str | None, quoted) -> Speaker:
     """Turn a subject token into a speaker: an official, a person, a pronoun or a title."""
     sub = doc[subject.left_edge.i:subject.right_edge.i + 1]
-    for m in officials:
-        if m.start < sub.end_char and sub.start_char < m.end:
-            return Speaker(m.name or None, m.country or (None if m.name else main), m.role)
+    head_end = subject.idx + len(subject)
+    # The subject's own words first ("Huh, who will meet officials, said": Huh, not the officials).
+    overlapping = [m for m in officials if m.start < sub.end_char and sub.start_char < m.end]
+    overlapping.sort(key=lambda m: (not (m.start < head_end), not m.name, m.start))
+    for m in overlapping[:1]:
+        return Speaker(m.name or None, m.country or (None if m.name else main), m.role)
     low = subject.lower_
     if low in ("it", "they", "we"):
         return Speaker(None, _country_in(doc, sub) or main)
-    if low in PRONOUNS:
-        return _nearest_speaker(doc, officials, span.start, previous, main)
+    if low in PRONOUNS or subject.ent_type_ == "NORP":
+        # "he said", or a description such as "the California Republican said".
+        return _nearest_speaker(doc, officials, span.start, previous, main, quoted)
     if subject.ent_type_ == "PERSON" or subject.pos_ == "PROPN":
         name = doc[subject.left_edge.i:subject.i + 1].text if subject.ent_type_ == "PERSON" else subject.text
         return _expand_person(doc, name, span.start)
@@ -259,10 +283,16 @@ def _country_in(doc: Doc, span: Span) -> str | None:
     return next((c.code for c in doc._.ts_countries or [] if span.start_char <= c.start < span.end_char), None)
 
 
-def _nearest_speaker(doc: Doc, officials: list[OfficialMention], before: int, previous, main: str | None) -> Speaker:
-    """Resolve "he"/"she" to the nearest earlier official (named or not) or person before the quote."""
-    people = [m for m in officials if m.end <= before]
-    persons = [e for e in doc.ents if e.label_ == "PERSON" and e.end_char <= before and not any(m.start <= e.start_char < m.end for m in officials)]
+def _nearest_speaker(doc: Doc, officials: list[OfficialMention], before: int, previous, main: str | None, quoted) -> Speaker:
+    """Resolve "he"/"she" to the nearest earlier official (named or not) or full-named person before the quote."""
+    named_ends = [m.end for m in officials if m.name]
+    # An unnamed mention right after a name is its apposition ("Freeland, the top Canadian official").
+    people = [m for m in officials if m.end <= before and (m.name or not any(0 <= m.start - e <= APPOSITION_GAP for e in named_ends))]
+    persons = [
+        e for e in doc.ents
+        if e.label_ == "PERSON" and e.end_char <= before and len(e) > 1 and not _inside(e.start_char, quoted)
+        and not any(m.start <= e.start_char < m.end for m in officials)
+    ]
     best_official = people[-1] if people else None
     best_person = persons[-1] if persons else None
     if best_person is not None and (best_official is None or best_person.start_char > best_official.end):
