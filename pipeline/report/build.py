@@ -83,7 +83,7 @@ def format_value(value: float, unit: str) -> str:
 def _positions_frame(positions: pd.DataFrame) -> pd.DataFrame:
     """Add the display columns the positions chart and table use."""
     frame = positions.copy()
-    frame["holder_label"] = frame["holder"].fillna("unattributed")
+    frame["holder_label"] = frame["holder"].fillna(charts.UNATTRIBUTED)
     frame["shown"] = [
         (f"{format_value(f, u)} → " if f == f and f is not None else "") + format_value(v, u)
         for v, f, u in zip(frame["value"], frame["from_value"], frame["unit"])
@@ -93,7 +93,7 @@ def _positions_frame(positions: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _stance_section(issue: str, series: pd.DataFrame, options: ReportOptions, box: _Charts) -> str:
+def _stance_section(issue: str, series: pd.DataFrame, options: ReportOptions, box: _Charts, colors: dict[str, str]) -> str:
     """Net stance and tone charts for one issue, and the documents behind each point."""
     rows = series[series["issue"] == issue].copy()
     if rows["net"].notna().sum() == 0:
@@ -102,11 +102,11 @@ def _stance_section(issue: str, series: pd.DataFrame, options: ReportOptions, bo
     stance_csv = rows.drop(columns=["href", "mean_tone", "tone_smoothed"])
     tone_csv = rows.drop(columns=["href", "n_support", "n_oppose", "net", "net_smoothed"])
     parts = ["<h3>Net stance over time</h3>",
-             box.add(f"stance-{_safe(issue)}", charts.stance_chart(rows, period=options.period, smooth=options.smooth), stance_csv,
+             box.add(f"stance-{_safe(issue)}", charts.stance_chart(rows, period=options.period, smooth=options.smooth, colors=colors), stance_csv,
                      caption=f"Support minus oppose statements per {options.period} and actor; gaps are periods with "
                              f"fewer than {options.min_statements} statement(s). Click a point to see its documents."),
              "<h3>Tone over time</h3>",
-             box.add(f"tone-{_safe(issue)}", charts.tone_chart(rows, period=options.period, smooth=options.smooth), tone_csv,
+             box.add(f"tone-{_safe(issue)}", charts.tone_chart(rows, period=options.period, smooth=options.smooth, colors=colors), tone_csv,
                      caption="Mean tone of the same statements (−1 hostile … +1 warm), independent of stance.")]
     points = rows[rows["net"].notna()]
     body = [(_day(r.period), esc(r.actor), esc(r.n_support), esc(r.n_oppose), esc(f"{r.net:+.0f}"),
@@ -116,14 +116,14 @@ def _stance_section(issue: str, series: pd.DataFrame, options: ReportOptions, bo
     return "".join(parts)
 
 
-def _positions_section(issue: str, positions: pd.DataFrame, box: _Charts) -> str:
+def _positions_section(issue: str, positions: pd.DataFrame, box: _Charts, colors: dict[str, str]) -> str:
     """Chart and table of the numeric positions stated on one issue."""
     rows = positions[positions["issue"] == issue]
     if rows.empty:
         return '<h3>Positions</h3><p class="note">No numeric positions on this issue in the selection.</p>'
     frame = _positions_frame(rows)
     csv = frame[["date", "issue", "value", "from_value", "unit", "role", "holder", "evidence", "doc_id", "title", "url"]]
-    chart = box.add(f"positions-{_safe(issue)}", charts.positions_chart(frame), csv,
+    chart = box.add(f"positions-{_safe(issue)}", charts.positions_chart(frame, colors=colors), csv,
                     caption="Each point is a stated value (colour: holder, shape: role); a grey bar joins it to the "
                             "value it replaces when the text gives one.")
     body = [(esc(r.day), esc(r.shown), esc(r.role), esc(r.holder_label), f"“{esc(r.evidence)}”", doc_link(r.doc_id, label=r.title))
@@ -204,11 +204,12 @@ def make_report(data: ReportData, *, options: ReportOptions) -> Report:
     box = _Charts()
     series = stance_series(data.stance, period=options.period, smooth=options.smooth, min_statements=options.min_statements)
     issues = _issue_order(data, options)
+    colors = charts.actor_colors([*data.statements["actor"], *data.positions["holder"]])
     sections = []
     for issue in issues:
         label = data.issue_labels.get(issue, issue)
         sections.append(f'<section class="issue" id="issue-{_safe(issue)}"><h2>{esc(label)}<small>{esc(issue)}</small></h2>'
-                        + _stance_section(issue, series, options, box) + _positions_section(issue, data.positions, box)
+                        + _stance_section(issue, series, options, box, colors) + _positions_section(issue, data.positions, box, colors)
                         + _officials_section(issue, data.quotes, options) + "</section>")
     toc = '<nav class="toc"><b>Issues:</b> ' + "".join(
         f'<a href="#issue-{_safe(i)}">{esc(data.issue_labels.get(i, i))}</a> ' for i in issues) + '<a href="#documents">Documents</a></nav>'

@@ -9,7 +9,23 @@ import pandas as pd
 
 WIDTH = 860
 HEIGHT = 220
-PALETTE = "tableau10"
+# Tableau 10: one colour per actor code, the same in every chart of a page.
+PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac")
+UNATTRIBUTED = "unattributed"
+
+
+def actor_colors(codes) -> dict[str, str]:
+    """Assign each actor code a colour (sorted order, cycling); unattributed values are grey."""
+    named = sorted({c for c in codes if isinstance(c, str) and c and c != UNATTRIBUTED})
+    colors = {code: PALETTE[i % len(PALETTE)] for i, code in enumerate(named)}
+    colors[UNATTRIBUTED] = "#9aa0a6"
+    return colors
+
+
+def _color_scale(values: pd.Series, colors: dict[str, str]) -> alt.Scale:
+    """A colour scale restricted to the codes present, with the page-wide colours."""
+    present = sorted(set(values.dropna()), key=lambda c: (c == UNATTRIBUTED, c))
+    return alt.Scale(domain=present, range=[colors.get(c, "#9aa0a6") for c in present])
 # Big money amounts as 300M / 16.6B; small counts and rates as plain numbers.
 VALUE_LABEL = "abs(datum.value) >= 1e6 ? replace(format(datum.value, '.3~s'), 'G', 'B') : format(datum.value, ',~g')"
 PERIOD_TITLES = {"day": "day", "week": "week (starting Monday)", "month": "month"}
@@ -39,7 +55,8 @@ def time_axis(periods: pd.Series, *, period: str, labels: int = 12) -> alt.Axis:
     return alt.Axis(format=fmt, tickCount={"interval": period, "step": step}, labelAngle=-30)
 
 
-def _time_lines(frame: pd.DataFrame, *, value: str, title: str, period: str, domain: list[float] | None) -> alt.LayerChart:
+def _time_lines(frame: pd.DataFrame, *, value: str, title: str, period: str, domain: list[float] | None,
+                colors: dict[str, str]) -> alt.LayerChart:
     """Draw one broken line per actor (gaps stay gaps) with clickable points linking to documents."""
     frame = break_rows(frame, value=value)
     y_scale = alt.Scale(domain=domain) if domain else alt.Scale(zero=True)
@@ -47,7 +64,7 @@ def _time_lines(frame: pd.DataFrame, *, value: str, title: str, period: str, dom
         x=alt.X("period:T", title=PERIOD_TITLES[period], scale=alt.Scale(padding=12),
                 axis=time_axis(frame["period"], period=period)),
         y=alt.Y(f"{value}:Q", title=title, scale=y_scale),
-        color=alt.Color("actor:N", title="actor", scale=alt.Scale(scheme=PALETTE)),
+        color=alt.Color("actor:N", title="actor", scale=_color_scale(frame["actor"], colors)),
     )
     line = base.mark_line(invalid="break-paths-filter-domains", strokeWidth=2)
     points = base.mark_point(filled=True, size=55, invalid="filter", cursor="pointer").encode(
@@ -62,19 +79,19 @@ def _time_lines(frame: pd.DataFrame, *, value: str, title: str, period: str, dom
     return alt.layer(_zero_rule(), line, points).properties(width=WIDTH, height=HEIGHT)
 
 
-def stance_chart(series: pd.DataFrame, *, period: str, smooth: int) -> alt.LayerChart:
+def stance_chart(series: pd.DataFrame, *, period: str, smooth: int, colors: dict[str, str]) -> alt.LayerChart:
     """Net stance (support minus oppose statements) per period, one line per actor."""
     title = "net stance (support − oppose)" + (f", mean of {smooth} periods" if smooth > 1 else "")
-    return _time_lines(series, value="net_smoothed", title=title, period=period, domain=None)
+    return _time_lines(series, value="net_smoothed", title=title, period=period, domain=None, colors=colors)
 
 
-def tone_chart(series: pd.DataFrame, *, period: str, smooth: int) -> alt.LayerChart:
+def tone_chart(series: pd.DataFrame, *, period: str, smooth: int, colors: dict[str, str]) -> alt.LayerChart:
     """Mean statement tone per period (-1 hostile to +1 warm), one line per actor; separate from stance."""
     title = "mean tone" + (f", mean of {smooth} periods" if smooth > 1 else "")
-    return _time_lines(series, value="tone_smoothed", title=title, period=period, domain=[-1, 1])
+    return _time_lines(series, value="tone_smoothed", title=title, period=period, domain=[-1, 1], colors=colors)
 
 
-def _unit_positions(frame: pd.DataFrame, unit: str) -> alt.LayerChart:
+def _unit_positions(frame: pd.DataFrame, unit: str, *, colors: dict[str, str], holders: pd.Series) -> alt.LayerChart:
     """Positions in one unit: a point per value, a rule from the previous value when one is stated."""
     # One slot per document date: positions cluster in short negotiations decades apart.
     base = alt.Chart(frame).encode(x=alt.X("day:O", title="document date", sort="ascending", axis=alt.Axis(labelAngle=-40)))
@@ -83,7 +100,7 @@ def _unit_positions(frame: pd.DataFrame, unit: str) -> alt.LayerChart:
         y=y, y2="from_value:Q")
     points = base.mark_point(filled=True, size=90, opacity=0.85, cursor="pointer").encode(
         y=y,
-        color=alt.Color("holder_label:N", title="holder", scale=alt.Scale(scheme=PALETTE)),
+        color=alt.Color("holder_label:N", title="holder", scale=_color_scale(holders, colors)),
         shape=alt.Shape("role:N", title="role"),
         href="href:N",
         tooltip=[alt.Tooltip("day:N", title="date"), alt.Tooltip("shown:N", title="value"), alt.Tooltip("role:N"),
@@ -93,8 +110,9 @@ def _unit_positions(frame: pd.DataFrame, unit: str) -> alt.LayerChart:
     return alt.layer(moves, points).properties(width=WIDTH, height=130, title=f"in {unit}")
 
 
-def positions_chart(positions: pd.DataFrame) -> alt.VConcatChart:
+def positions_chart(positions: pd.DataFrame, *, colors: dict[str, str]) -> alt.VConcatChart:
     """Numeric positions over time, one panel per unit (most frequent first)."""
     units = positions["unit"].value_counts().index.tolist()
-    panels = [_unit_positions(positions[positions["unit"] == unit], unit) for unit in units]
+    panels = [_unit_positions(positions[positions["unit"] == unit], unit, colors=colors, holders=positions["holder_label"])
+              for unit in units]
     return alt.vconcat(*panels).resolve_scale(color="shared", shape="shared")
