@@ -48,5 +48,11 @@ dev-eval: $(STAMP)
 
 quality: dev-eval
 
+# Performance benchmarks (needs ../shared): prints a table, writes out/bench/*.json. Sizes are options, e.g.
+# make bench BENCH_ARGS="--docs 434 --sizes 1000,5000,10000,18279" (docs/benchmarks.md).
+BENCH_ARGS ?= --docs 200 --sizes 1000,2000,4000
+bench: $(STAMP)
+	$(BIN)/python bench/run_all.py $(BENCH_ARGS)
+
 clean:
 	rm -rf out data/*.duckdb data/*.lock
