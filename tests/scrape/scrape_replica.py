@@ -32,6 +32,7 @@ class Replica:
     slow_s: float = 1.0
     huge_bytes: int = 400_000
     generated: int = 0  # number of /gen/ articles listed
+    gen_delay_s: float = 0.0  # time each generated article takes to serve
     requests: list[tuple[str, dict]] = field(default_factory=list)
     hits: Counter = field(default_factory=Counter)
     base: str = ""
@@ -150,6 +151,7 @@ class _Handler(BaseHTTPRequestHandler):
             links = "".join(f'<li><a href="/gen/a{k}.html">Notice {k}</a></li>' for k in range(replica.generated))
             self._send(200, f"<html><body><ul>{links}</ul></body></html>".encode())
         elif path.startswith("/gen/a") and path.endswith(".html"):
+            time.sleep(replica.gen_delay_s)
             self._send(200, generated_article(int(path[len("/gen/a"):-len(".html")])).encode())
         else:
             self._static(path)

@@ -22,11 +22,40 @@ def test_related_story_headlines_do_not_leak_into_the_body():
     parsed = parse_html(page("articles/seed-pattern.html"), url="https://replica.test/articles/seed-pattern.html")
     assert parsed.title == "Minister outlines auto parts rules of origin"
     for headline in ("Ottawa and Washington settle dairy quota dispute", "Port strike ends after three weeks of stoppages",
+                     "Harbour fees frozen for another year",
                      "Grain export ban lifted for the harvest season", "More stories"):
         assert headline not in parsed.text
     assert parsed.text.startswith("The economy minister on Saturday set out")
     assert "75 percent of a car's parts" in parsed.text
     assert parsed.text.rstrip().endswith("where their components come from.")
+
+
+STORY = "".join(f"<p>Paragraph {i} of the story says the duty on steel rises to 25 percent next year, officials said "
+               f"on Tuesday after a long review of the safeguard.</p>" for i in range(4))
+
+
+@pytest.mark.parametrize(
+    "teaser",
+    [
+        '<h2><a href="/other">Ottawa and Washington settle dairy quota dispute</a></h2>',
+        '<p><a href="/other">Ottawa and Washington settle dairy quota dispute</a></p>',
+        '<p><strong><a href="/other">Ottawa and Washington settle dairy quota dispute</a></strong></p>',
+        '<div class="related-coverage"><a href="/other">Ottawa and Washington settle dairy quota dispute</a></div>',
+    ],
+)
+def test_teaser_patterns_between_title_and_body(teaser):
+    """Whatever markup the related headline uses, it does not reach the text; the body does."""
+    html = f"<html><head><title>Steel duty</title></head><body><article><h1>Steel duty</h1>{teaser}{STORY}</article></body></html>"
+    parsed = parse_html(html, url="https://replica.test/steel")
+    assert "dairy quota dispute" not in parsed.text
+    assert parsed.text.count("Paragraph") == 4
+
+
+def test_a_linked_sentence_inside_a_paragraph_stays():
+    """A link inside running text is not a teaser."""
+    html = ("<html><body><article><h1>Steel duty</h1><p>The ministry said <a href='/notice'>the notice on steel duties</a> "
+            "takes effect in May, after a consultation with importers and producers.</p>" + STORY + "</article></body></html>")
+    assert "the notice on steel duties takes effect in May" in parse_html(html, url=None).text
 
 
 def test_article_metadata():

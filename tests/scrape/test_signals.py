@@ -85,11 +85,14 @@ def test_sigterm_finishes_the_batch_commits_and_exits_0(site, job):
     code, summary, err = finish(job())
     assert code == 0, err
     assert summary["status"] == "ok" and summary["new"] == ARTICLES - docs
+    assert summary["sources"]["replica-generated"]["new_documents"] == ARTICLES - docs
+    assert summary["sources"]["replica-generated"]["discovered"] == ARTICLES
     assert stored(job.db) == (ARTICLES, ARTICLES, ARTICLES)
 
 
 def test_sigkill_loses_nothing_committed_and_second_run_is_locked_out(site, job):
     """While a run holds the lock a second one exits 75 at once; SIGKILL loses no committed batch, and a rerun completes without duplicates."""
+    site.replica.gen_delay_s = 0.3  # keep the first run busy while the second one starts up
     first = job()
     wait_for_pages(site, 2)
     started = time.monotonic()
@@ -98,6 +101,7 @@ def test_sigkill_loses_nothing_committed_and_second_run_is_locked_out(site, job)
     assert "another ingest run" in err
     assert time.monotonic() - started < 20  # no waiting for the lock (the time is interpreter start-up)
     wait_for_pages(site, 7)  # in the middle of the second batch
+    assert first.poll() is None, "the first run ended before it could be killed; slow the replica down"
     first.send_signal(signal.SIGKILL)
     first.communicate(timeout=30)
     assert first.returncode == -signal.SIGKILL
