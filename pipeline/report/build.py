@@ -193,13 +193,23 @@ def _stats(data: ReportData) -> str:
     return '<div class="stats">' + "".join(f'<div class="stat"><b>{n}</b><span>{label}</span></div>' for n, label in items) + "</div>"
 
 
+def _unknown_issues(options: ReportOptions, data: ReportData) -> str:
+    """Name requested issue ids that do not exist, with where the valid ones are listed."""
+    unknown = [i for i in options.issues if i not in data.issue_labels]
+    if not unknown:
+        return ""
+    return (f"<br>Unknown issue id(s): {esc(', '.join(unknown))}. Valid ids: "
+            f"{esc(', '.join(sorted(data.issue_labels)))} (pipeline/data/issues.tsv).")
+
+
 def make_report(data: ReportData, *, options: ReportOptions) -> Report:
     """Render the report page and the CSV behind each chart from the selected view rows."""
     header = _header(data, options)
     if data.empty:
         body = ('<div class="empty" id="empty-selection"><b>Nothing matches this selection.</b><br>'
                 f"No stance statements, numeric positions or quotes for: {esc(options.describe())}.<br>"
-                "Widen --from/--to, drop --issue/--actor filters, or ingest documents first.</div>")
+                "Widen --from/--to, drop --issue/--actor filters, or ingest documents first."
+                + _unknown_issues(options, data) + "</div>")
         return Report(html=page(title="Trade stance report (empty)", header=header, body=body, specs={}), empty=True)
     box = _Charts()
     series = stance_series(data.stance, period=options.period, smooth=options.smooth, min_statements=options.min_statements)

@@ -66,6 +66,7 @@ def test_empty_selection_says_so_in_the_page(hand_con, tmp_path):
     page = files.html.read_text(encoding="utf-8")
     assert files.empty and files.charts == 0
     assert 'id="empty-selection"' in page and "Nothing matches this selection" in page
+    assert "Unknown issue id(s): no_such_issue" in page and "rules_of_origin" in page
 
 
 def test_database_without_views_gets_a_fix(tmp_path):
