@@ -8,7 +8,7 @@ from datetime import date
 PERIODS = ("day", "week", "month")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ReportOptions:
     """Selection (dates, issues, actors) and presentation (period, smoothing, limits) of a report."""
 
