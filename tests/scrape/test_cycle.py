@@ -141,7 +141,7 @@ def test_changed_page_becomes_a_new_revision(site, replica_sources, fetch_option
     assert summary.ingest.revised == 1 and summary.ingest.new == 0
     assert {c.source: c.new_revisions for c in summary.sources}["replica-sitemap"] == 1
     url = site.base + "/articles/changing.html"
-    assert rows(db, "SELECT revision FROM documents WHERE url = ?", url) == [(2,)]
+    assert rows(db, "SELECT revision, story_id IS NOT NULL FROM documents WHERE url = ?", url) == [(2, True)]
     texts = [t for (t,) in rows(db, "SELECT r.text FROM document_revisions r JOIN documents d USING (doc_id) "
                                       "WHERE d.url = ? ORDER BY r.revision", url)]
     assert len(texts) == 2 and "Corrected" in texts[1] and "Corrected" not in texts[0]
@@ -210,3 +210,22 @@ def test_stop_event_finishes_the_current_batch(site, fetch_options, counting, tm
     assert summary.ingest.status == "interrupted"
     assert rows(db, "SELECT count(*) FROM documents") == [(4,)]
     assert rows(db, "SELECT count(*) FROM url_state WHERE doc_id IS NOT NULL") == [(4,)]
+
+
+def test_run_sources_reads_fetch_settings(site, counting, tmp_path):
+    """run_sources (the CLI path) takes allow_hosts and [extra.fetch] from Settings and rejects unknown keys."""
+    from pipeline.config import Settings
+    from pipeline.errors import ConfigError
+    from pipeline.ingest import IngestOptions
+    from pipeline.scrape.cycle import run_sources
+
+    sources = tmp_path / "sources.toml"
+    sources.write_text(sources_toml(site.base, include=("transcript",)), encoding="utf-8")
+    settings = Settings(allow_hosts=("127.0.0.1",), extra={"fetch": {"timeout_s": 2.0}})
+    summary = run_sources(sources, db=tmp_path / "s.duckdb", analyze=counting(), options=IngestOptions(), settings=settings)
+    assert summary.as_dict()["sources"]["replica-briefing"]["new_documents"] == 1
+    with pytest.raises(ConfigError, match="extra.fetch"):
+        run_sources(sources, db=tmp_path / "s.duckdb", analyze=counting(), options=IngestOptions(),
+                    settings=Settings(allow_hosts=("127.0.0.1",), extra={"fetch": {"speed": 1}}))
+    refused = run_sources(sources, db=tmp_path / "t.duckdb", analyze=counting(), options=IngestOptions(), settings=Settings())
+    assert refused.as_dict()["sources"]["replica-briefing"]["failed"] == 1  # loopback not allowed by default
