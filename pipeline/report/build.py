@@ -170,7 +170,8 @@ def _documents_section(documents: pd.DataFrame, data: ReportData) -> str:
     n_statements, n_positions, n_quotes = count(data.statements), count(data.positions), count(data.quotes)
     body, ids = [], []
     for d in documents.itertuples():
-        title = f'<a href="{esc(d.url)}">{esc(d.title)}</a>' if isinstance(d.url, str) and d.url else esc(d.title)
+        web = isinstance(d.url, str) and d.url.startswith(("http://", "https://"))
+        title = f'<a href="{esc(d.url)}">{esc(d.title)}</a>' if web else esc(d.title)
         body.append((_day(d.date), f"{title}<br><small>{esc(d.doc_id)}</small>", esc(d.source), esc(", ".join(d.issues)),
                      esc(n_statements.get(d.doc_id, 0)), esc(n_positions.get(d.doc_id, 0)), esc(n_quotes.get(d.doc_id, 0))))
         ids.append(doc_anchor(d.doc_id))
