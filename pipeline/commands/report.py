@@ -24,10 +24,9 @@ EXIT_EMPTY = 3
 @click.option("--period", type=click.Choice(PERIODS), default="month", show_default=True, help="Time bucket of the stance and tone charts.")
 @click.option("--smooth", type=click.IntRange(min=1), default=1, show_default=True, help="Trailing mean over this many periods (gaps stay gaps).")
 @click.option("--min-statements", type=click.IntRange(min=1), default=1, show_default=True, help="Periods with fewer statements are shown as gaps.")
-@click.option("--lock-timeout", type=click.FloatRange(min=0), help="Seconds to wait for the database file lock.")
 @click.pass_obj
 def report(obj: Context, out_dir: Path, date_from, date_to, issues: tuple[str, ...], actors: tuple[str, ...], period: str,
-           smooth: int, min_statements: int, lock_timeout: float | None) -> None:
+           smooth: int, min_statements: int) -> None:
     """Write an offline HTML report of stance, tone, positions and quotes over time (exit 3 if nothing matches)."""
     try:
         options = ReportOptions(date_from=date_from.date() if date_from else None, date_to=date_to.date() if date_to else None,
@@ -35,7 +34,7 @@ def report(obj: Context, out_dir: Path, date_from, date_to, issues: tuple[str, .
                                 min_statements=min_statements)
     except ValueError as e:
         raise click.UsageError(str(e)) from e
-    con = open_readonly(obj.settings.db, timeout_s=obj.settings.lock_timeout_s if lock_timeout is None else lock_timeout)
+    con = open_readonly(obj.settings.db, timeout_s=obj.settings.lock_timeout_s)
     try:
         files = build_report(con, out_dir=out_dir, options=options)
     finally:
