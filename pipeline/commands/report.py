@@ -24,14 +24,15 @@ EXIT_EMPTY = 3
 @click.option("--period", type=click.Choice(PERIODS), default="month", show_default=True, help="Time bucket of the stance and tone charts.")
 @click.option("--smooth", type=click.IntRange(min=1), default=1, show_default=True, help="Trailing mean over this many periods (gaps stay gaps).")
 @click.option("--min-statements", type=click.IntRange(min=1), default=1, show_default=True, help="Periods with fewer statements are shown as gaps.")
+@click.option("--max-issues", type=click.IntRange(min=1), default=12, show_default=True, help="Without --issue: show this many of the most active issues.")
 @click.pass_obj
 def report(obj: Context, out_dir: Path, date_from, date_to, issues: tuple[str, ...], actors: tuple[str, ...], period: str,
-           smooth: int, min_statements: int) -> None:
+           smooth: int, min_statements: int, max_issues: int) -> None:
     """Write an offline HTML report of stance, tone, positions and quotes over time (exit 3 if nothing matches)."""
     try:
         options = ReportOptions(date_from=date_from.date() if date_from else None, date_to=date_to.date() if date_to else None,
                                 issues=issues, actors=tuple(a.upper() for a in actors), period=period, smooth=smooth,
-                                min_statements=min_statements)
+                                min_statements=min_statements, max_issues=max_issues)
     except ValueError as e:
         raise click.UsageError(str(e)) from e
     con = open_readonly(obj.settings.db, timeout_s=obj.settings.lock_timeout_s)

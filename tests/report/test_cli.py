@@ -23,6 +23,12 @@ def test_report_writes_page_and_csvs(hand_db, tmp_path):
     assert "5 charts" in result.output
 
 
+def test_max_issues_keeps_the_most_active(hand_db, tmp_path):
+    result = _run(hand_db, "--out", str(tmp_path), "--max-issues", "1")
+    assert result.exit_code == 0, result.output
+    assert "3 charts" in result.output and not (tmp_path / "stance-dairy.csv").exists()
+
+
 @pytest.mark.parametrize("args", [["--issue", "no_such_issue"], ["--from", "2030-01-01"], ["--actor", "zz"]])
 def test_empty_selection_exits_non_zero_with_a_message(hand_db, tmp_path, args):
     out = tmp_path / "empty"
