@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from pipeline.report import charts
@@ -234,6 +235,14 @@ def make_report(data: ReportData, *, options: ReportOptions) -> Report:
     return Report(html=html, csvs=box.csvs, charts=tuple(box.specs), empty=False)
 
 
+def _flat_lists(frame: pd.DataFrame) -> pd.DataFrame:
+    """Write list cells (issues, doc ids) as ``a;b`` so CSV readers get plain text."""
+    out = frame.copy()
+    for column in out.columns[out.dtypes == object]:
+        out[column] = [";".join(map(str, v)) if isinstance(v, list | tuple | np.ndarray) else v for v in out[column]]
+    return out
+
+
 def save_report(report: Report, *, out_dir: Path) -> ReportFiles:
     """Write index.html and the CSVs into ``out_dir`` (created if needed)."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -242,7 +251,7 @@ def save_report(report: Report, *, out_dir: Path) -> ReportFiles:
     written = []
     for name, frame in report.csvs.items():
         path = out_dir / name
-        frame.to_csv(path, index=False)
+        _flat_lists(frame).to_csv(path, index=False)
         written.append(path)
     log.info("report: %s with %d charts and %d CSVs", html_path, len(report.charts), len(written))
     return ReportFiles(html=html_path, csvs=tuple(written), charts=len(report.charts), empty=report.empty)

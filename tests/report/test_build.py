@@ -97,3 +97,9 @@ def test_saved_files_are_beside_the_page(hand_con, tmp_path: Path):
     assert all(p.parent == files.html.parent and p.stat().st_size > 0 for p in files.csvs)
     for name in (p.name for p in files.csvs if p.name != "documents.csv"):
         assert f'href="{name}"' in files.html.read_text(encoding="utf-8")
+
+
+def test_list_columns_are_flat_in_csv(hand_con, tmp_path):
+    build_report(hand_con, out_dir=tmp_path, options=ReportOptions())
+    documents = pd.read_csv(tmp_path / "documents.csv").set_index("doc_id")
+    assert documents.loc["d2", "issues"] == "rules_of_origin"
