@@ -21,6 +21,7 @@ class Analyzer:
     settings: Settings
     _nlp: object = field(default=None, repr=False)
     _stance: object = field(default=None, repr=False)
+    _stance_loaded: bool = field(default=False, repr=False)
 
     @property
     def nlp(self):
@@ -34,10 +35,11 @@ class Analyzer:
     @property
     def stance(self):
         """Return the stance classifier, loading it on first use (None if no model file)."""
-        if self._stance is None:
+        if not self._stance_loaded:
             from pipeline.stance.classify import load_classifier
 
             self._stance = load_classifier(self.settings.stance_model)
+            self._stance_loaded = True  # a missing model is reported once, not per batch
         return self._stance
 
     def __call__(self, documents: Sequence[Document]) -> dict[str, Extraction]:

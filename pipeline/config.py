@@ -40,7 +40,8 @@ def _coerce(name: str, value: Any) -> Any:
     if isinstance(default, Path):
         return Path(value)
     if isinstance(default, tuple):
-        return tuple(value)
+        # The environment gives "a,b"; files give lists.
+        return tuple(v.strip() for v in value.split(",") if v.strip()) if isinstance(value, str) else tuple(value)
     if isinstance(default, bool) or not isinstance(default, int | float):
         return value
     return type(default)(value)

@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
+
 from pipeline.store.db import writing
 from pipeline.store.lock import ingest_lock
 from pipeline.store.save import NEW, REVISED, UNCHANGED, plan, read_states, read_url_owners, save_batch, save_run_end, save_run_start
@@ -80,9 +82,14 @@ def ingest_documents(
     stop: threading.Event | None = None,
     problems: Callable[[], Sequence[str]] = lambda: (),
     skipped: Callable[[], int] = lambda: 0,
+    run_id: str | None = None,
+    on_save: Callable[[duckdb.DuckDBPyConnection, int], None] | None = None,
 ) -> IngestSummary:
-    """Ingest documents into the store; idempotent, batch-atomic and interruptible between batches."""
-    run_id = uuid.uuid4().hex[:12]
+    """Ingest documents into the store; idempotent, batch-atomic and interruptible between batches.
+
+    ``on_save(con, n)`` runs inside each batch's transaction after its ``n`` documents are stored.
+    """
+    run_id = run_id or uuid.uuid4().hex[:12]
     started = time.monotonic()
     counts = {"read": 0, NEW: 0, REVISED: 0, UNCHANGED: 0}
     status = "ok"
@@ -93,7 +100,7 @@ def ingest_documents(
         try:
             source = itertools.islice(documents, options.limit) if options.limit else documents
             for batch in batched(source, options.batch_size):
-                _ingest_batch(batch, db=db, analyze=analyze, options=options, run_id=run_id, counts=counts)
+                _ingest_batch(batch, db=db, analyze=analyze, options=options, run_id=run_id, counts=counts, on_save=on_save)
                 if on_batch:
                     on_batch(len(batch))
                 if stop is not None and stop.is_set():
@@ -115,8 +122,10 @@ def ingest_documents(
     return summary
 
 
-def _ingest_batch(batch: list[Document], *, db, analyze: Analyze, options: IngestOptions, run_id: str, counts: dict) -> None:
+def _ingest_batch(batch: list[Document], *, db, analyze: Analyze, options: IngestOptions, run_id: str, counts: dict,
+                  on_save: Callable[[duckdb.DuckDBPyConnection, int], None] | None) -> None:
     """Plan one batch with a short read, analyze it with no connection held, then save it."""
+    size = len(batch)
     batch = list({d.doc_id: d for d in batch}.values())  # a doc_id repeated in one batch: last wins
     with writing(db, timeout_s=options.lock_timeout_s) as con:
         batch = _adopt_url_owner(batch, read_url_owners(con, [d.url for d in batch if d.url]))
@@ -130,6 +139,7 @@ def _ingest_batch(batch: list[Document], *, db, analyze: Analyze, options: Inges
         return
     extractions = analyze(todo) if todo else {}
     with writing(db, timeout_s=options.lock_timeout_s) as con:
-        saved = save_batch(con, planned, extractions, run_id=run_id)
+        inside = (lambda c: on_save(c, size)) if on_save is not None else None
+        saved = save_batch(con, planned, extractions, run_id=run_id, inside=inside)
     for key, value in saved.items():
         counts[key] += value

@@ -22,10 +22,10 @@ def _progress(enabled: bool):
     return Progress(TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("docs"), TimeElapsedColumn(), transient=True)
 
 
-def _print_summary(summary: IngestSummary, *, as_json: bool) -> None:
-    """Print the run summary: one JSON line, or a short human sentence."""
+def _print_summary(summary: IngestSummary, *, as_json: bool, extra: dict | None = None) -> None:
+    """Print the run summary: one JSON line (``extra`` replaces the plain dict), or a short human sentence."""
     if as_json:
-        echo_json(summary.as_dict())
+        echo_json(extra or summary.as_dict())
         return
     click.echo(
         f"{summary.status}: read {summary.read}, new {summary.new}, revised {summary.revised}, "
@@ -69,7 +69,10 @@ def ingest(obj: Context, paths: tuple[Path, ...], sources_file: Path | None, as_
 
         summary = run_sources(sources_file, db=settings.db, analyze=analyzer, options=options, settings=settings,
                               max_pages=max_pages, since=since.date() if since else None, stop=stop)
-        echo_json(summary.as_dict()) if as_json else click.echo(summary.as_dict())
+        _print_summary(summary.ingest, as_json=as_json, extra=summary.as_dict() if as_json else None)
+        if not as_json:
+            for source in summary.sources:
+                click.echo("  " + source.source + ": " + ", ".join(f"{k} {v}" for k, v in source.as_dict().items()))
         return
     report = ReadReport()
     documents = read_documents(paths, report=report, strict=strict)

@@ -25,7 +25,7 @@ from pipeline.scrape.discover import Link, fetch_discovered
 from pipeline.scrape.fetch import FetchOptions, FetchRecord, FetchResult, Fetcher, Validators
 from pipeline.scrape.parse import parse_html
 from pipeline.scrape.sources import Source
-from pipeline.scrape.state import ScrapeBatch, ScrapeState, UrlState, read_scrape_state, save_cycle_end, save_scrape_batch
+from pipeline.scrape.state import ScrapeBatch, ScrapeState, UrlState, read_scrape_state, save_scrape_batch, save_scrape_rows
 from pipeline.types import Document
 
 log = logging.getLogger(__name__)
@@ -42,6 +42,7 @@ class CycleOptions:
     dry_run: bool = False
     batch_size: int = 16
     lock_timeout_s: float = 10.0
+    limit: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +119,7 @@ class _Cycle:
                  stop: threading.Event) -> None:
         """Set up empty tallies; nothing is read or fetched yet."""
         self.sources, self.db, self.fetcher, self.options, self.stop = sources, db, fetcher, options, stop
-        self.cycle_id = "cycle-" + uuid.uuid4().hex[:12]
+        self.cycle_id = uuid.uuid4().hex[:12]  # also the ingest run id, so fetch records join ingest_runs
         self.tally = {s.name: dict.fromkeys(COUNT_FIELDS, 0) for s in sources}
         self.records: list[FetchRecord] = []
         self.states: list[UrlState] = []
@@ -145,7 +146,6 @@ class _Cycle:
                         document = self._handle(source, candidate, result, state=state, stories=stories)
                         if document is not None:
                             yield document
-        self.flush(pending=0)
 
     def _read_state(self) -> ScrapeState:
         """Read the scraper state, or start empty for a dry run against a missing database."""
@@ -250,15 +250,9 @@ class _Cycle:
 
     # -- writing (after each stored batch) ------------------------------------------------------
 
-    def on_batch(self, count: int) -> None:
-        """After ingest stored ``count`` documents, write their scraper rows and the fetch log."""
-        self.flush(pending=count)
-
-    def flush(self, *, pending: int) -> None:
-        """Write the first ``pending`` pending documents' rows plus all non-document rows."""
-        batch = self.take(pending=pending)
-        if not self.options.dry_run:
-            save_scrape_batch(self.db, batch, run_id=self.cycle_id, timeout_s=self.options.lock_timeout_s)
+    def save_with_batch(self, con, count: int) -> None:
+        """Inside the ingest batch's transaction: store the scraper rows of its ``count`` documents."""
+        save_scrape_rows(con, self.take(pending=count), run_id=self.cycle_id)
 
     def take(self, *, pending: int) -> ScrapeBatch:
         """Remove and return the rows of the first ``pending`` stored documents and all other rows."""
@@ -294,14 +288,13 @@ def run_cycle(
     with Fetcher(options=fetch_options) as fetcher:
         cycle = _Cycle(sources, db=db, fetcher=fetcher, options=options, stop=stop)
         ingest_options = IngestOptions(batch_size=options.batch_size, dry_run=options.dry_run,
-                                       lock_timeout_s=options.lock_timeout_s)
+                                       lock_timeout_s=options.lock_timeout_s, limit=options.limit)
         summary = ingest_documents(
             cycle.documents(), db=db, analyze=analyze, options=ingest_options, command="ingest --sources",
-            on_batch=cycle.on_batch, stop=stop,
+            stop=stop, run_id=cycle.cycle_id, on_save=None if options.dry_run else cycle.save_with_batch,
         )
         if not options.dry_run:
-            save_cycle_end(db, cycle.take(pending=0), cycle_id=cycle.cycle_id, run_id=summary.run_id,
-                           timeout_s=options.lock_timeout_s)
+            save_scrape_batch(db, cycle.take(pending=0), run_id=summary.run_id, timeout_s=options.lock_timeout_s)
     result = CycleSummary(ingest=summary, sources=cycle.counts())
     log.info("cycle done: %s", {c.source: c.as_dict() for c in result.sources})
     return result
@@ -333,5 +326,5 @@ def run_sources(
     except TypeError as e:
         raise ConfigError(f"[extra.fetch]: {e}; allowed keys are the FetchOptions fields") from e
     cycle_options = CycleOptions(max_pages=max_pages, since=since, dry_run=options.dry_run,
-                                 batch_size=options.batch_size, lock_timeout_s=options.lock_timeout_s)
+                                 batch_size=options.batch_size, lock_timeout_s=options.lock_timeout_s, limit=options.limit)
     return run_cycle(sources, db=db, analyze=analyze, fetch_options=fetch_options, options=cycle_options, stop=stop)

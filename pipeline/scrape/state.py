@@ -101,8 +101,8 @@ def _states_table(states: Sequence[UrlState]) -> pa.Table:
     })
 
 
-def _save(con: duckdb.DuckDBPyConnection, batch: ScrapeBatch, *, run_id: str) -> None:
-    """Write one batch of scraper rows inside an open transaction."""
+def save_scrape_rows(con: duckdb.DuckDBPyConnection, batch: ScrapeBatch, *, run_id: str) -> None:
+    """Write one batch of scraper rows inside an open transaction (the ingest batch's own)."""
     if batch.records:
         con.register("_fetches", _records_table(batch.records, run_id=run_id))
         con.execute("INSERT INTO fetches SELECT run_id, url, source, status, bytes, elapsed_ms, fetched_at, error FROM _fetches")
@@ -125,15 +125,8 @@ def _save(con: duckdb.DuckDBPyConnection, batch: ScrapeBatch, *, run_id: str) ->
 
 
 def save_scrape_batch(db: Path | str, batch: ScrapeBatch, *, run_id: str, timeout_s: float = 10.0) -> None:
-    """Store fetch records, URL states and story ids of one batch in one short transaction."""
+    """Store scraper rows that belong to no document batch (failed or unchanged fetches) in one transaction."""
     if not batch:
         return
     with writing(db, timeout_s=timeout_s) as con, transaction(con):
-        _save(con, batch, run_id=run_id)
-
-
-def save_cycle_end(db: Path | str, batch: ScrapeBatch, *, cycle_id: str, run_id: str, timeout_s: float = 10.0) -> None:
-    """Write the last scraper rows and relabel this cycle's fetch records with the ingest run id."""
-    with writing(db, timeout_s=timeout_s) as con, transaction(con):
-        _save(con, batch, run_id=cycle_id)
-        con.execute("UPDATE fetches SET run_id = ? WHERE run_id = ?", [run_id, cycle_id])
+        save_scrape_rows(con, batch, run_id=run_id)

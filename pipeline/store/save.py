@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -19,6 +19,7 @@ from pipeline.types import Document, Extraction
 log = logging.getLogger(__name__)
 
 NEW, REVISED, UNCHANGED = "new", "revised", "unchanged"
+DOCUMENT_COLUMNS = ("revision", "sha256", "source", "kind", "url", "title", "published", "fetched_at", "ingested_at", "text")
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,11 +106,18 @@ def save_batch(
     extractions: dict[str, Extraction],
     *,
     run_id: str | None = None,
+    inside: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
 ) -> dict[str, int]:
-    """Store new and revised documents and replace their extractions, in one transaction."""
+    """Store new and revised documents and replace their extractions, in one transaction.
+
+    ``inside`` runs in the same transaction (the scrapers store URL state and story ids with it).
+    """
     changed = [p for p in planned if p.action != UNCHANGED]
     counts = {NEW: 0, REVISED: 0, UNCHANGED: len(planned) - len(changed)}
     if not changed:
+        if inside is not None:
+            with transaction(con):
+                inside(con)
         return counts
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     docs = _document_rows(changed, run_id=run_id, now=now)
@@ -118,10 +126,11 @@ def save_batch(
     officials = official_rows([extractions[p.document.doc_id] for p in changed if p.document.doc_id in extractions])
     with transaction(con):
         con.register("_docs", docs)
-        con.execute("DELETE FROM documents WHERE doc_id IN (SELECT doc_id FROM _docs)")
+        # An upsert rather than delete+insert keeps columns other stages own (story_id) across revisions.
         con.execute(
             "INSERT INTO documents SELECT doc_id, revision, sha256, source, kind, url, title, published, "
-            "fetched_at, ingested_at, text, NULL FROM _docs"
+            "fetched_at, ingested_at, text, NULL FROM _docs ON CONFLICT (doc_id) DO UPDATE SET "
+            + ", ".join(f"{c} = excluded.{c}" for c in DOCUMENT_COLUMNS)
         )
         con.execute(
             "INSERT INTO document_revisions SELECT doc_id, revision, sha256, title, published, fetched_at, "
@@ -132,6 +141,8 @@ def save_batch(
             con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT unnest(?))", [ids])
         for table, arrow in rows.items():
             _insert_arrow(con, table, arrow)
+        if inside is not None:
+            inside(con)
         if officials.num_rows:
             con.register("_officials", officials)
             con.execute("INSERT OR IGNORE INTO officials SELECT official_id, name, country, in_register FROM _officials")
