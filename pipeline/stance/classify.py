@@ -1,23 +1,98 @@
-"""Stance classification entry points used by the analyzer (filled in by the stance stage)."""
+"""Stance classification entry points used by the analyzer: load the model, add stances and tone."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.types import Document, Extraction
+from pipeline.stance.aggregate import Verdict, aggregate, resolve_target
+from pipeline.stance.features import CueLexicon, feature_frame, read_cues
+from pipeline.stance.model import read_model
+from pipeline.stance.statements import Candidate, build_candidates
+from pipeline.stance.tone import ToneScorer
+from pipeline.types import Document, Extraction, StanceLabel
 
 log = logging.getLogger(__name__)
 
 
-def load_classifier(path: Path):
+@dataclass(frozen=True, slots=True)
+class Prediction:
+    """The model's label and its calibrated probability for one candidate."""
+
+    stance: str
+    probability: float
+
+
+@dataclass(frozen=True, slots=True)
+class StanceClassifier:
+    """A loaded stance model with its settings, cue lexicon and tone scorer."""
+
+    pipeline: object
+    info: dict
+    lexicon: CueLexicon
+    tone: ToneScorer = field(default_factory=ToneScorer)
+    path: Path | None = None
+
+    @property
+    def min_probability(self) -> float:
+        """Return the probability a support/oppose verdict needs (else it becomes none)."""
+        return float(self.info.get("min_probability", 0.5))
+
+    @property
+    def majority(self) -> str:
+        """Return the majority stance (support or oppose) of the training labels."""
+        return str(self.info.get("majority", "support"))
+
+    def predict(self, candidates: Sequence[Candidate]) -> list[Prediction]:
+        """Return a prediction per candidate."""
+        if not candidates:
+            return []
+        probabilities = self.pipeline.predict_proba(feature_frame(candidates, self.lexicon))
+        classes = list(self.pipeline.classes_)
+        out = []
+        for row in probabilities:
+            best = int(row.argmax())
+            stance, p = classes[best], float(row[best])
+            if stance != "none" and p < self.min_probability:
+                stance, p = "none", float(row[classes.index("none")])
+            out.append(Prediction(stance, p))
+        return out
+
+
+def load_classifier(path: Path) -> StanceClassifier | None:
     """Load the stance classifier from a skops file; None (with a warning) when there is none yet."""
-    if not Path(path).exists():
+    path = Path(path)
+    if not path.exists():
         log.warning("no stance model at %s; stances are left empty (run `tradestance train`)", path)
         return None
-    return None
+    loaded = read_model(path)
+    return StanceClassifier(pipeline=loaded["pipeline"], info=dict(loaded["info"]), lexicon=read_cues(), path=path)
 
 
-def add_stances(classifier, document: Document, extraction: Extraction) -> Extraction:
+def label_candidates(classifier: StanceClassifier, candidates: Sequence[Candidate]) -> list[Verdict]:
+    """Classify candidates, resolve their targets and score their tone."""
+    verdicts = []
+    for candidate, prediction in zip(candidates, classifier.predict(candidates)):
+        statement = candidate.statement
+        target = resolve_target(stance=prediction.stance, actor=statement.actor, owners=candidate.owners, others=candidate.others)
+        label = StanceLabel(
+            statement=dataclasses.replace(statement, target=target), stance=prediction.stance,
+            probability=prediction.probability, tone=classifier.tone.text_tone(statement.text),
+        )
+        verdicts.append(Verdict(label, candidate.also))
+    return verdicts
+
+
+def add_stances(classifier: StanceClassifier, document: Document, extraction: Extraction) -> Extraction:
     """Return the extraction with statement stances, document stances and tone added."""
-    return extraction
+    candidates = build_candidates(document, extraction, proposal_nouns=classifier.lexicon.proposal_nouns)
+    verdicts = label_candidates(classifier, candidates)
+    split = bool(classifier.info.get("split_targets", True))
+    top = float(classifier.info.get("min_top_probability", 0.0))
+    return dataclasses.replace(
+        extraction, statements=tuple(v.label for v in verdicts), stances=aggregate(verdicts, split_targets=split, min_top_probability=top),
+        tone=classifier.tone.document_tone(document.text),
+    )

@@ -1,0 +1,110 @@
+"""Statement-level training labels (corpora/stance/*.jsonl): read, check and append."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from pipeline.errors import InputError
+from pipeline.nlp.issues import read_issue_ids
+from pipeline.types import STANCE_LABELS
+
+ROLES = ("speaker", "subject", "reported", "mentioned")
+ORIGINS = ("annotated", "synthetic")
+
+
+@dataclass(frozen=True, slots=True)
+class LabelRecord:
+    """One labelled statement: span in a document, actor, issue, stance and target."""
+
+    doc_id: str
+    start: int
+    end: int
+    actor: str
+    official: str | None
+    issue: str
+    also: tuple[str, ...]
+    stance: str
+    target: str | None
+    actor_role: str
+    origin: str
+    text: str | None = None
+
+    def as_json(self) -> dict:
+        """Return the JSONL object in the documented key order (text only for synthetic lines)."""
+        out = asdict(self)
+        out["also"] = list(self.also)
+        if out["text"] is None:
+            del out["text"]
+        return out
+
+
+def _check(obj: dict, issues: frozenset[str], path: Path, line: int) -> LabelRecord:
+    """Validate one label object, naming the file and line on any problem."""
+    def fail(message: str) -> InputError:
+        return InputError(str(path), message, line=line)
+
+    stance = obj.get("stance")
+    if stance not in STANCE_LABELS:
+        raise fail(f"unknown label {stance!r}; labels are {', '.join(STANCE_LABELS)}")
+    for key in ("issue", *obj.get("also", ())):
+        value = obj.get("issue") if key == "issue" else key
+        if value not in issues:
+            raise fail(f"unknown issue id {value!r}; ids are those of issues.tsv")
+    if obj.get("actor_role") not in ROLES:
+        raise fail(f"unknown actor_role {obj.get('actor_role')!r}; roles are {', '.join(ROLES)}")
+    if obj.get("origin") not in ORIGINS:
+        raise fail(f"unknown origin {obj.get('origin')!r}; origins are {', '.join(ORIGINS)}")
+    try:
+        record = LabelRecord(
+            doc_id=str(obj["doc_id"]), start=int(obj["start"]), end=int(obj["end"]), actor=str(obj["actor"]),
+            official=obj.get("official"), issue=obj["issue"], also=tuple(obj.get("also", ())), stance=stance,
+            target=obj.get("target"), actor_role=obj["actor_role"], origin=obj["origin"], text=obj.get("text"),
+        )
+    except (KeyError, TypeError, ValueError) as e:
+        raise fail(f"missing or invalid field ({e}); see helpers' label format") from e
+    if record.origin == "synthetic" and not record.text:
+        raise fail("synthetic labels need their own `text`")
+    if not 0 <= record.start < record.end:
+        raise fail(f"bad span {record.start}..{record.end}")
+    return record
+
+
+def read_labels(paths: Sequence[Path]) -> Iterator[LabelRecord]:
+    """Yield the labels of JSONL files; an unknown label or bad line stops with file and line."""
+    issues = frozenset(read_issue_ids())
+    for path in paths:
+        try:
+            fh = Path(path).open(encoding="utf-8")
+        except OSError as e:
+            raise InputError(str(path), f"cannot read label file ({e.strerror})") from e
+        with fh:
+            for lineno, line in enumerate(fh, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    obj = json.loads(line)
+                except json.JSONDecodeError as e:
+                    raise InputError(str(path), f"invalid JSON: {e.msg}", line=lineno) from e
+                yield _check(obj, issues, Path(path), lineno)
+
+
+def save_label(path: Path, record: LabelRecord) -> None:
+    """Append one label line to a labels file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps(record.as_json(), ensure_ascii=False) + "\n")
+
+
+def drop_last_label(path: Path) -> LabelRecord | None:
+    """Remove the last label line of a file (the annotate loop's undo) and return it."""
+    if not path.exists():
+        return None
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if not lines:
+        return None
+    path.write_text("".join(line + "\n" for line in lines[:-1]), encoding="utf-8")
+    obj = json.loads(lines[-1])
+    return _check(obj, frozenset(read_issue_ids()), path, len(lines))

@@ -1,0 +1,127 @@
+"""The stance model: a scikit-learn pipeline over feature rows, saved and loaded with skops only."""
+
+from __future__ import annotations
+
+import logging
+import zipfile
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+from pipeline.errors import ConfigError, ModelError
+
+log = logging.getLogger(__name__)
+
+MODEL_FORMAT = "tradestance-stance/1"
+# Every type a tradestance stance model file may contain; anything else is refused unexecuted.
+TRUSTED_TYPES = (
+    "builtins.dict", "builtins.list", "builtins.tuple", "builtins.str", "builtins.int", "builtins.float",
+    "builtins.slice", "builtins.type",
+    "numpy.dtype", "numpy.ndarray", "numpy.float64", "numpy.int64", "numpy.int32", "numpy.str_",
+    "numpy.core.multiarray._reconstruct", "numpy._core.multiarray._reconstruct",
+    "scipy.sparse._csr.csr_matrix", "scipy.sparse._csr.csr_array",
+    "sklearn.pipeline.Pipeline", "sklearn.compose._column_transformer.ColumnTransformer",
+    "sklearn.feature_extraction.text.TfidfVectorizer", "sklearn.feature_extraction.text.TfidfTransformer",
+    "sklearn.feature_extraction._dict_vectorizer.DictVectorizer",
+    "sklearn.linear_model._logistic.LogisticRegression",
+    "sklearn.calibration.CalibratedClassifierCV", "sklearn.calibration._CalibratedClassifier",
+    "sklearn.calibration._SigmoidCalibration", "sklearn.svm._classes.LinearSVC",
+    "sklearn.utils._bunch.Bunch", "collections.OrderedDict", "collections.defaultdict",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ModelParams:
+    """Model settings (the `stance:` section of params.yaml)."""
+
+    C: float = 0.5
+    classifier: str = "svm"  # logreg | svm (LinearSVC calibrated with CalibratedClassifierCV)
+    word_ngrams: tuple[int, int] = (1, 2)
+    char_ngrams: tuple[int, int] = (2, 5)
+    max_word_features: int = 20000
+    max_char_features: int = 30000
+    weights: dict[str, float] = field(default_factory=lambda: {"words": 1.0, "chars": 1.0, "window": 1.0, "context": 0.5, "flags": 1.0})
+    min_probability: float = 0.5
+    min_top_probability: float = 0.0
+    split_targets: bool = True
+    class_weight: str | None = "balanced"
+    cv_folds: int = 5
+    seed: int = 13
+
+
+def read_params(path: Path | None) -> ModelParams:
+    """Read the `stance:` section of a params.yaml (defaults when no file); unknown keys are an error."""
+    if path is None:
+        return ModelParams()
+    import yaml
+
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except FileNotFoundError as e:
+        raise ConfigError(f"{path}: params file not found; pass an existing file to --params") from e
+    except yaml.YAMLError as e:
+        raise ConfigError(f"{path}: invalid YAML: {e}") from e
+    section = data.get("stance") or {}
+    known = {f.name for f in fields(ModelParams)}
+    unknown = sorted(set(section) - known)
+    if unknown:
+        raise ConfigError(f"{path}: unknown stance setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    values = {k: tuple(v) if isinstance(v, list) else v for k, v in section.items()}
+    return ModelParams(**values)
+
+
+def build_model(params: ModelParams):
+    """Return an unfitted scikit-learn pipeline for feature frames (see features.FEATURE_COLUMNS)."""
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.compose import ColumnTransformer
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+    from sklearn.svm import LinearSVC
+
+    split = r"\S+"  # the feature builder already tokenised the text
+    columns = ColumnTransformer(
+        [
+            ("words", TfidfVectorizer(token_pattern=split, ngram_range=tuple(params.word_ngrams), min_df=2, sublinear_tf=True, max_features=params.max_word_features), "masked"),
+            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(params.char_ngrams), min_df=3, sublinear_tf=True, max_features=params.max_char_features), "masked"),
+            ("window", TfidfVectorizer(token_pattern=split, ngram_range=(1, 2), min_df=2), "window"),
+            ("context", TfidfVectorizer(token_pattern=split, min_df=2, sublinear_tf=True), "context"),
+            ("flags", DictVectorizer(), "flags"),
+        ],
+        transformer_weights=dict(params.weights),
+    )
+    if params.classifier == "svm":
+        classifier = CalibratedClassifierCV(LinearSVC(C=params.C, class_weight=params.class_weight), cv=3)
+    elif params.classifier == "logreg":
+        classifier = LogisticRegression(C=params.C, class_weight=params.class_weight, max_iter=3000)
+    else:
+        raise ModelError(f"params: stance.classifier must be 'logreg' or 'svm', not {params.classifier!r}")
+    return Pipeline([("features", columns), ("classifier", classifier)])
+
+
+def save_model(path: Path, *, pipeline, info: dict) -> None:
+    """Write the fitted pipeline and its info (settings, classes, majority label) with skops."""
+    import skops.io
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    skops.io.dump({"format": MODEL_FORMAT, "pipeline": pipeline, "info": info}, path)
+
+
+def read_model(path: Path) -> dict:
+    """Load a model file with skops, refusing any type outside TRUSTED_TYPES (never executed)."""
+    import skops.io
+
+    path = Path(path)
+    try:
+        untrusted = skops.io.get_untrusted_types(file=path)
+        foreign = sorted(set(untrusted) - set(TRUSTED_TYPES))
+        if foreign:
+            raise ModelError(f"{path}: refusing to load: it contains types outside the allow-list ({', '.join(foreign[:5])}); retrain with `tradestance train`")
+        loaded = skops.io.load(path, trusted=[t for t in untrusted])
+    except ModelError:
+        raise
+    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, AttributeError, ImportError) as e:
+        raise ModelError(f"{path}: not a readable skops model file ({e.__class__.__name__}: {e}); retrain with `tradestance train`") from e
+    if not isinstance(loaded, dict) or loaded.get("format") != MODEL_FORMAT:
+        raise ModelError(f"{path}: a skops file but not a tradestance stance model (format {MODEL_FORMAT!r} expected); retrain with `tradestance train`")
+    return loaded

@@ -1,0 +1,191 @@
+"""Candidate statements: a sentence (or quote) with an actor and an issue, built from an Extraction.
+
+No spaCy here: sentences are the sentence-level IssueMentions the issue tagger already produced
+(a statement needs an issue), actors are the country, official and quote-speaker mentions inside
+them, and context sentences come from a light re-split of the text around the span.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from pipeline.config import DATA_DIR
+from pipeline.nlp.data import read_tsv
+from pipeline.types import Document, Extraction, Statement
+
+ISSUE_ROLES_FILE = DATA_DIR / "stance_issues.tsv"
+AUTHOR_KINDS = frozenset({"statement", "proclamation", "release"})
+ACTOR_MARK = "zzactor"
+OTHER_MARK = "zzother"
+CONTEXT_CHARS = 400  # how far to look for the neighbouring sentences
+SUBJECT_CHARS = 60  # an actor mentioned this early in the sentence is taken as its subject
+SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])|\n\s*\n|\n(?=\s*[A-Z\"“])")
+POSSESSIVE = re.compile(r"^\s*(?:'s|’s|')?\s+(?:[a-z-]+\s+){0,2}?(?P<noun>[a-z-]+)")
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A Statement plus what the features need: masked text, actor role, other actors, owners."""
+
+    statement: Statement
+    also: tuple[str, ...]
+    masked: str
+    role: str  # speaker | author | subject | mentioned | absent
+    others: tuple[str, ...]
+    owners: tuple[str, ...]
+    kind: str = "article"
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """An actor mention inside a text: span, actor code and the official's name if any."""
+
+    start: int
+    end: int
+    actor: str
+    official: str | None = None
+
+
+@lru_cache(maxsize=2)
+def read_sector_issues(path: Path = ISSUE_ROLES_FILE) -> frozenset[str]:
+    """Return the issue ids that are sectors (they go to `also` beside a measure)."""
+    return frozenset(r["issue"] for r in read_tsv(path) if r["role"] == "sector")
+
+
+def group_issues(issues: Sequence[str], *, sectors: frozenset[str]) -> list[tuple[str, tuple[str, ...]]]:
+    """Return (issue, also) pairs: measures with the sectors as `also`, else each sector alone."""
+    unique = list(dict.fromkeys(issues))
+    measures = [i for i in unique if i not in sectors]
+    sector_ids = tuple(i for i in unique if i in sectors)
+    if measures:
+        return [(m, sector_ids) for m in measures]
+    return [(s, ()) for s in sector_ids]
+
+
+def sentence_bounds(text: str, start: int, end: int) -> tuple[str, str]:
+    """Return the sentence before and the sentence after a span (empty when none)."""
+    before = [p for p in SENTENCE_END.split(text[max(0, start - CONTEXT_CHARS):start]) if p and p.strip()]
+    after = [p for p in SENTENCE_END.split(text[end:end + CONTEXT_CHARS]) if p and p.strip()]
+    return (before[-1].strip() if before else ""), (after[0].strip() if after else "")
+
+
+def document_mentions(extraction: Extraction) -> list[Mention]:
+    """Return all actor mentions of a document: countries and officials with a country."""
+    out = [Mention(c.start, c.end, c.code) for c in extraction.countries]
+    out += [Mention(o.start, o.end, o.country, o.name or None) for o in extraction.officials if o.country]
+    return sorted(out, key=lambda m: (m.start, -m.end))
+
+
+def author_actor(document: Document, extraction: Extraction) -> str | None:
+    """Return the actor a statement, proclamation or release speaks for: its most mentioned country."""
+    if (document.kind or "") not in AUTHOR_KINDS:
+        return None
+    counts = Counter(c.code for c in extraction.countries)
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def _inside(start: int, end: int, items) -> list:
+    """Return the items whose span lies inside [start, end)."""
+    return [i for i in items if i.start >= start and i.end <= end]
+
+
+def _speakers(start: int, end: int, extraction: Extraction) -> list[Mention]:
+    """Return the speakers of quotes that cover most of the span or lie inside it."""
+    out = []
+    for q in extraction.quotes:
+        overlap = min(q.end, end) - max(q.start, start)
+        if overlap <= 0 or not q.speaker_country:
+            continue
+        if overlap >= 0.5 * min(end - start, q.end - q.start):
+            out.append(Mention(q.start, q.end, q.speaker_country, q.speaker))
+    return out
+
+
+def mask(text: str, base: int, mentions: Sequence[Mention], actor: str) -> str:
+    """Replace the actor's mentions by ACTOR_MARK and other actors' by OTHER_MARK."""
+    pieces, pos = [], 0
+    for m in sorted(mentions, key=lambda m: (m.start, -m.end)):
+        s, e = m.start - base, m.end - base
+        if s < pos or s < 0 or e > len(text):
+            continue
+        pieces.append(text[pos:s])
+        pieces.append(f" {ACTOR_MARK if m.actor == actor else OTHER_MARK} ")
+        pos = e
+    pieces.append(text[pos:])
+    return "".join(pieces)
+
+
+def owners(text: str, base: int, mentions: Sequence[Mention], *, proposal_nouns: frozenset[str]) -> tuple[str, ...]:
+    """Return actors that own a proposal or measure in the text ("Canada's counter-proposal", "U.S. tariffs")."""
+    out = []
+    for m in mentions:
+        rest = text[m.end - base: m.end - base + 40]
+        found = POSSESSIVE.match(rest.lower())
+        if found and any(found.group("noun").startswith(p) for p in proposal_nouns) and m.actor not in out:
+            out.append(m.actor)
+    return tuple(out)
+
+
+def _role(actor: str, start: int, mentions: Sequence[Mention], speakers: Sequence[Mention], author: str | None) -> str:
+    """Tell how the actor relates to the span: speaker, author, subject, mentioned or absent."""
+    if any(s.actor == actor for s in speakers):
+        return "speaker"
+    own = [m for m in mentions if m.actor == actor]
+    if own and own[0].start - start <= SUBJECT_CHARS:
+        return "subject"
+    if own:
+        return "mentioned"
+    if author == actor and not speakers:
+        return "author"
+    return "absent"
+
+
+def make_candidate(document: Document, extraction: Extraction, *, start: int, end: int, actor: str, issue: str,
+                   also: tuple[str, ...] = (), official: str | None = None, proposal_nouns: frozenset[str] = frozenset()) -> Candidate:
+    """Build the candidate statement for one span, actor and issue (also used for training labels)."""
+    text = document.text[start:end]
+    mentions = _inside(start, end, document_mentions(extraction))
+    speakers = _speakers(start, end, extraction)
+    author = author_actor(document, extraction)
+    role = _role(actor, start, mentions, speakers, author)
+    if official is None:
+        named = [m.official for m in speakers + mentions if m.actor == actor and m.official]
+        official = named[0] if named else None
+    found_owners = owners(text, start, mentions, proposal_nouns=proposal_nouns)
+    prev, nxt = sentence_bounds(document.text, start, end)
+    statement = Statement(
+        start=start, end=end, text=text, actor=actor, issue=issue, official=official,
+        target=next((o for o in found_owners if o != actor), found_owners[0] if found_owners else None),
+        actor_is_speaker=role in ("speaker", "author"), context=f"{prev}\n{nxt}".strip(),
+    )
+    others = tuple(sorted({m.actor for m in mentions if m.actor != actor}))
+    return Candidate(statement, tuple(also), mask(text, start, mentions, actor), role, others, found_owners, document.kind or "article")
+
+
+def sentence_actors(document: Document, extraction: Extraction, start: int, end: int) -> list[str]:
+    """Return the actors of a sentence: mentioned countries and officials, quote speakers, the author."""
+    actors = [m.actor for m in _inside(start, end, document_mentions(extraction))]
+    actors += [s.actor for s in _speakers(start, end, extraction)]
+    author = author_actor(document, extraction)
+    if author and not _speakers(start, end, extraction):
+        actors.append(author)
+    return list(dict.fromkeys(actors))
+
+
+def build_candidates(document: Document, extraction: Extraction, *, proposal_nouns: frozenset[str] = frozenset()) -> list[Candidate]:
+    """Return one candidate per (sentence, actor, issue); sentences without an actor or issue give none."""
+    sectors = read_sector_issues()
+    sentences: dict[tuple[int, int], list[str]] = {}
+    for mention in extraction.issues:
+        sentences.setdefault((mention.start, mention.end), []).append(mention.issue)
+    out = []
+    for (start, end), issues in sorted(sentences.items()):
+        for actor in sentence_actors(document, extraction, start, end):
+            for issue, also in group_issues(issues, sectors=sectors):
+                out.append(make_candidate(document, extraction, start=start, end=end, actor=actor, issue=issue, also=also, proposal_nouns=proposal_nouns))
+    return out
