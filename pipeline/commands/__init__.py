@@ -1,3 +1,3 @@
 """CLI subcommands, one module each; importing this package registers them on ``cli``."""
 
-from pipeline.commands import evaluate, export, ingest, query, report  # noqa: F401
+from pipeline.commands import annotate, evaluate, export, ingest, query, report, train  # noqa: F401
