@@ -17,7 +17,7 @@ from pathlib import Path
 
 from spacy.language import Language
 from spacy.matcher import Matcher
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from pipeline.config import DATA_DIR
 from pipeline.errors import ConfigError
@@ -56,12 +56,6 @@ def read_issue_ids(path: Path = ISSUES_FILE) -> tuple[str, ...]:
     return tuple(r["id"] for r in read_tsv(path))
 
 
-def term_pattern(tokens: list[str]) -> tuple[dict, ...]:
-    """Turn a tokenised lower-case phrase into a pattern matching lemmas (words) or lower-case forms."""
-    # Lemmas of proper nouns keep their case, so accept the capitalised and upper-case forms too.
-    return tuple({"LEMMA": {"IN": [t, t.capitalize(), t.upper()]}} if t.isalpha() else {"LOWER": t} for t in tokens)
-
-
 @lru_cache(maxsize=2)
 def read_issue_patterns(path: Path = PATTERNS_FILE) -> tuple[IssuePattern, ...]:
     """Read issue patterns and check every id against issues.tsv."""
@@ -79,43 +73,80 @@ def read_issue_patterns(path: Path = PATTERNS_FILE) -> tuple[IssuePattern, ...]:
     return tuple(out)
 
 
+@dataclass(frozen=True, slots=True)
+class TermIndex:
+    """Term n-grams (lower-case lemma keys) to match keys, with the n-gram lengths by first word."""
+
+    grams: dict[tuple[str, ...], tuple[str, ...]]
+    lengths: dict[str, tuple[int, ...]]
+
+
+def token_key(tok) -> str:
+    """Return the key a token is matched on: its lower-case lemma (words) or lower-case form (others)."""
+    return tok.lemma_.lower() if tok.is_alpha else tok.lower_
+
+
+def build_term_index(entries: list[tuple[str, tuple[str, ...]]]) -> TermIndex:
+    """Index (match key, term tokens) pairs for linear matching."""
+    grams: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    lengths: dict[str, set[int]] = defaultdict(set)
+    for key, words in entries:
+        if words and key not in grams[words]:
+            grams[words].append(key)
+            lengths[words[0]].add(len(words))
+    return TermIndex({g: tuple(k) for g, k in grams.items()}, {w: tuple(sorted(n, reverse=True)) for w, n in lengths.items()})
+
+
+def match_terms(index: TermIndex, keys: list[str]) -> list[tuple[str, int, int]]:
+    """Return (match key, start, end) for every indexed n-gram in a token-key sequence; linear in its length."""
+    out = []
+    for i, word in enumerate(keys):
+        for n in index.lengths.get(word, ()):
+            for key in index.grams.get(tuple(keys[i:i + n]), ()):
+                out.append((key, i, i + n))
+    return out
+
+
 class IssueTagger:
     """Tag each sentence with the issues its patterns match and score the document."""
 
     def __init__(self, nlp: Language, name: str, patterns: tuple[IssuePattern, ...], weights: IssueWeights) -> None:
-        """Compile all issue patterns into one Matcher; weak and exclude keys carry a suffix."""
+        """Index the terms for linear matching and compile the few raw patterns into a Matcher."""
         self.name = name
         self.weights = weights
         self.matcher = Matcher(nlp.vocab)
+        entries: list[tuple[str, tuple[str, ...]]] = []
 
-        def compiled(terms):
-            return [list(term_pattern([t.text for t in nlp.make_doc(term)])) for term in terms]
+        def add_terms(key: str, terms) -> None:
+            entries.extend((key, tuple(t.lower_ for t in nlp.make_doc(term))) for term in terms)
 
         for issue in patterns:
-            self.matcher.add(issue.issue, compiled(issue.terms) + [list(p) for p in issue.patterns])
-            if issue.weak or issue.weak_patterns:
-                self.matcher.add(issue.issue + WEAK, compiled(issue.weak) + [list(p) for p in issue.weak_patterns])
-            if issue.exclude or issue.exclude_patterns:
-                self.matcher.add(issue.issue + EXCLUDE, compiled(issue.exclude) + [list(p) for p in issue.exclude_patterns])
+            add_terms(issue.issue, issue.terms)
+            add_terms(issue.issue + WEAK, issue.weak)
+            add_terms(issue.issue + EXCLUDE, issue.exclude)
+            for key, raw in ((issue.issue, issue.patterns), (issue.issue + WEAK, issue.weak_patterns), (issue.issue + EXCLUDE, issue.exclude_patterns)):
+                if raw:
+                    self.matcher.add(key, [list(p) for p in raw])
+        self.terms = build_term_index(entries)
 
     def __call__(self, doc: Doc) -> Doc:
         """Set ``doc._.ts_issues`` (sentences of document issues) and ``doc._.ts_issue_scores``."""
-        mentions, scores = tag_sentences(doc, self.matcher, self.weights)
+        matches = match_terms(self.terms, [token_key(t) for t in doc]) + [(doc.vocab.strings[k], s, e) for k, s, e in self.matcher(doc)]
+        mentions, scores = tag_sentences(doc, matches, self.weights)
         kept = {i for i, s in scores.items() if s >= 1.0}
         doc._.ts_issues = [m for m in mentions if m.issue in kept]
         doc._.ts_issue_scores = scores
         return doc
 
 
-def tag_sentences(doc: Doc, matcher: Matcher, weights: IssueWeights) -> tuple[list[IssueMention], dict[str, float]]:
-    """Return one IssueMention per (sentence, issue) and each issue's document score."""
-    matches = [(doc.vocab.strings[k], s, e) for k, s, e in matcher(doc)]
+def tag_sentences(doc: Doc, matches: list[tuple[str, int, int]], weights: IssueWeights) -> tuple[list[IssueMention], dict[str, float]]:
+    """Return one IssueMention per (sentence, issue) and each issue's document score from (key, start, end) matches."""
+    sents = sentence_of_tokens(doc)
     excluded: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for key, s, e in matches:
         if key.endswith(EXCLUDE):
             excluded[key.removesuffix(EXCLUDE)].append((s, e))
     best: dict[tuple[int, str], tuple[float, IssueMention]] = {}
-    first_sent = next(iter(doc.sents), None) if len(doc) else None
     for key, s, e in matches:
         if key.endswith(EXCLUDE):
             continue
@@ -123,8 +154,8 @@ def tag_sentences(doc: Doc, matcher: Matcher, weights: IssueWeights) -> tuple[li
         if any(s < xe and xs < e for xs, xe in excluded.get(issue, ())):
             continue
         weight = weights.weak if key.endswith(WEAK) else 1.0
-        sent = doc[s].sent
-        if first_sent is not None and sent.start == first_sent.start:
+        sent = sents[s]
+        if sent.start == 0:
             weight *= weights.lead
         seen = best.get((sent.start, issue))
         if seen is None or weight > seen[0]:
@@ -134,6 +165,14 @@ def tag_sentences(doc: Doc, matcher: Matcher, weights: IssueWeights) -> tuple[li
         scores[issue] += weight
     mentions = sorted((m for _, m in best.values()), key=lambda m: (m.start, m.issue))
     return mentions, dict(scores)
+
+
+def sentence_of_tokens(doc: Doc) -> list[Span]:
+    """Return each token's sentence (Token.sent rescans the document on every call)."""
+    out: list[Span] = []
+    for sent in doc.sents:
+        out.extend([sent] * len(sent))
+    return out
 
 
 def document_issues(scores: dict[str, float], *, min_score: float = 1.0) -> tuple[str, ...]:

@@ -146,7 +146,8 @@ def _atoms(text: str, g: Grammar) -> list[Quantity]:
             continue
         end = m.end() if (unit or mult) else m.end("n2") if m.group("n2") else m.end("n1")
         kind = main.kind if main else "bare_scaled" if mult else "bare"
-        atoms.append(Quantity(m.start(), end, text[m.start():end], value, main.unit if main else "", kind, low=low))
+        start = m.start() if pre is not None else m.start("n1")  # the optional space before a bare number is not part of it
+        atoms.append(Quantity(start, end, text[start:end], value, main.unit if main else "", kind, low=low))
     for m in g.fraction.finditer(text):
         if _PERIOD_BEFORE.search(text[max(0, m.start() - 12):m.start()]) or _PERIOD_AFTER.match(text[m.end():m.end() + 20]):
             continue

@@ -21,6 +21,7 @@ from pipeline.nlp.register import (
     NON_OFFICIAL_FILE, OFFICIALS_FILE, ROLE_TITLES_FILE, Register, RoleTitle, fold,
     read_non_official_roles, read_register, read_role_titles, surnames,
 )
+from pipeline.nlp.spans import ByStart
 from pipeline.types import CountryMention, OfficialMention
 
 UNNAMED_HEADS = frozenset({"official", "officials", "spokesman", "spokeswoman", "spokesperson", "negotiator", "negotiators", "diplomat", "diplomats", "minister", "ministers", "source", "sources"})
@@ -75,7 +76,7 @@ class OfficialRecognizer:
 def find_officials(doc: Doc, rec: OfficialRecognizer) -> list[OfficialMention]:
     """Run every resolution route over the document, in text order where context matters."""
     when = _as_date(doc._.ts_published)
-    countries = doc._.ts_countries or []
+    countries = ByStart.of(doc._.ts_countries or [])
     context = DocContext({})
     mentions: list[OfficialMention] = []
     taken: set[int] = set()
@@ -211,10 +212,10 @@ def _is_public_role(role: str, lex: Lexicon) -> bool:
     return any(f" {t.phrase} " in low or low.strip().endswith(t.phrase) for t in lex.titles)
 
 
-def _role_country(span: Span, doc: Doc, role: str, countries: list[CountryMention], lex: Lexicon) -> str | None:
+def _role_country(span: Span, doc: Doc, role: str, countries: ByStart[CountryMention], lex: Lexicon) -> str | None:
     """Return the country of a role: a country word in the title, the phrase's country, or the sentence's."""
     lo, hi = _role_bounds(span, doc, role)
-    inside = [c.code for c in countries if lo <= c.start < hi]
+    inside = [c.code for c in countries.within(lo, hi)]
     if inside:
         return inside[0]
     low = role.lower()
@@ -222,7 +223,7 @@ def _role_country(span: Span, doc: Doc, role: str, countries: list[CountryMentio
     if implied:
         return implied[0]
     sent = span.sent
-    in_sentence = [c.code for c in countries if sent.start_char <= c.start < sent.end_char]
+    in_sentence = [c.code for c in countries.within(sent.start_char, sent.end_char)]
     return in_sentence[0] if len(set(in_sentence)) == 1 else None
 
 
@@ -257,12 +258,12 @@ def _title_mentions(doc: Doc, rec: OfficialRecognizer, countries, when, taken: s
     return out
 
 
-def _country_before(doc: Doc, start: int, countries: list[CountryMention]) -> str | None:
+def _country_before(doc: Doc, start: int, countries: ByStart[CountryMention]) -> str | None:
     """Return a country mentioned in the three tokens before a title ("the U.S.", "Japan's")."""
     lo = doc[max(0, start - 3)].idx
     hi = doc[start].idx
-    near = [c.code for c in countries if lo <= c.start < hi]
-    return near[-1] if near else None
+    near = countries.within(lo, hi)
+    return near[-1].code if near else None
 
 
 def _unnamed_mentions(doc: Doc, countries, taken: set[int]) -> list[OfficialMention]:
@@ -274,10 +275,10 @@ def _unnamed_mentions(doc: Doc, countries, taken: set[int]) -> list[OfficialMent
         if tok.i + 1 < len(doc) and doc[tok.i + 1].ent_type_ == "PERSON":
             continue
         start = tok.i
-        while start > tok.sent.start and doc[start - 1].pos_ in ("ADJ", "NOUN", "PROPN") and start > tok.i - 5:
+        while start > 0 and not doc[start].is_sent_start and doc[start - 1].pos_ in ("ADJ", "NOUN", "PROPN") and start > tok.i - 5:
             start -= 1
         span = doc[start:tok.i + 1]
-        country = _country_before(doc, tok.i, countries) or next((c.code for c in countries if span.start_char <= c.start < span.end_char), None)
+        country = _country_before(doc, tok.i, countries) or next((c.code for c in countries.within(span.start_char, span.end_char)), None)
         out.append(OfficialMention(span.start_char, span.end_char, span.text, "", country, tok.lower_, None, "unnamed"))
     return out
 

@@ -20,7 +20,8 @@ from pipeline.config import DATA_DIR
 from pipeline.nlp.actors import main_actor
 from pipeline.nlp.data import read_tsv
 from pipeline.nlp.register import fold
-from pipeline.types import OfficialMention, Quote
+from pipeline.nlp.spans import ByStart
+from pipeline.types import CountryMention, OfficialMention, Quote
 
 SPEECH_VERBS_FILE = DATA_DIR / "speech_verbs.tsv"
 OPEN_CLOSE = {"“": "”", '"': '"', "„": "“", "«": "»"}
@@ -28,7 +29,9 @@ TURN = re.compile(r"^(?P<label>Q|A|(?:[A-Z][A-Z.'’-]*\s){0,3}[A-Z][A-Z.'’-]+
 PRONOUNS = {"he": "person", "she": "person", "i": "person", "they": "group", "we": "group"}
 BEFORE_TOKENS = 40  # how far back (within the paragraph) an attribution before a quote is looked for
 SUBJECT_GAP = 3
-APPOSITION_GAP = 8  # characters between a name and an unnamed-official phrase that is its apposition  # a speech verb without a parsed subject takes a name at most this many tokens before it
+APPOSITION_GAP = 8
+MAX_MENTION_CHARS = 200  # no mention is longer; bounds the look-back of overlap queries
+RECENT = 300  # how many earlier mentions an antecedent search looks at  # characters between a name and an unnamed-official phrase that is its apposition  # a speech verb without a parsed subject takes a name at most this many tokens before it
 SHORT_QUOTE_WORDS = 3  # shorter quotes need an explicit attribution verb (else they are scare quotes)
 
 
@@ -135,18 +138,55 @@ class Speaker:
     role: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A PERSON entity by character offsets."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What speaker resolution needs about a document, indexed once so each quote costs little."""
+
+    officials: ByStart[OfficialMention]
+    persons: ByStart[Person]
+    speakers: ByStart[Person]
+    by_surname: dict[str, OfficialMention]
+    main: str | None
+    quoted: list[tuple[int, int]]
+    countries: ByStart[CountryMention]
+
+
+def _context(doc: Doc, quoted: list[tuple[int, int]]) -> Context:
+    """Index the officials and persons outside quotations, and the document's main actor."""
+    officials = [m for m in (doc._.ts_officials or []) if not _inside(m.start, quoted)]
+    index = ByStart.of(officials)
+    persons = [Person(e.start_char, e.end_char, e.text) for e in doc.ents if e.label_ == "PERSON"]
+    speakers = [
+        p for p in persons
+        if len(p.text.split()) > 1 and not _inside(p.start, quoted)
+        and not any(m.start <= p.start < m.end for m in index.within(p.start - MAX_MENTION_CHARS, p.start + 1))
+    ]
+    by_surname: dict[str, OfficialMention] = {}
+    for m in officials:
+        if m.name:
+            by_surname.setdefault(fold(m.name).split()[-1], m)
+    return Context(index, ByStart.of(persons), ByStart.of(speakers), by_surname, main_actor(doc) if len(doc) else None, quoted, ByStart.of(doc._.ts_countries or []))
+
+
 def attribute_quotes(doc: Doc, spans: list[QuoteSpan], verbs: frozenset[str]) -> list[Quote]:
     """Attach a speaker to each span; short unattributed quotes (scare quotes) are dropped."""
-    quoted = [(s.start, s.end) for s in spans]
-    officials = [m for m in (doc._.ts_officials or []) if not _inside(m.start, quoted)]
-    main = main_actor(doc) if len(doc) else None
+    ctx = _context(doc, sorted((s.start, s.end) for s in spans))
     quotes: list[Quote] = []
     previous: tuple[QuoteSpan, Speaker] | None = None
     for span in spans:
         if span.turn is not None:
-            speaker = _turn_speaker(span.turn, officials)
+            speaker = _turn_speaker(span.turn, ctx)
         else:
-            found = _attribution(doc, span, verbs, officials, previous, main, quoted)
+            found = _attribution(doc, span, verbs, ctx, previous)
             if found is None:
                 if len(doc.text[span.start:span.end].split()) <= SHORT_QUOTE_WORDS:
                     continue
@@ -170,15 +210,14 @@ def _inherit(span: QuoteSpan, previous: tuple[QuoteSpan, Speaker] | None) -> Spe
     return Speaker(None, None)
 
 
-def _turn_speaker(label: str, officials: list[OfficialMention]) -> Speaker:
+def _turn_speaker(label: str, ctx: Context) -> Speaker:
     """Resolve a transcript label ("AMBASSADOR LIGHTHIZER", "Q") through the officials found."""
     if label in ("Q", "A") or label.upper().startswith("REPORTER"):
         return Speaker(None, None)
     words = [w for w in re.split(r"[\s.]+", label) if w]
-    surname = fold(words[-1]) if words else ""
-    for m in officials:
-        if m.name and fold(m.name).split()[-1:] == [surname]:
-            return Speaker(m.name, m.country, m.role)
+    m = ctx.by_surname.get(fold(words[-1]) if words else "")
+    if m is not None:
+        return Speaker(m.name, m.country, m.role)
     return Speaker(label.title(), None)
 
 
@@ -217,7 +256,7 @@ def _token_at(doc: Doc, char: int) -> int:
     return span.start if span is not None else min(len(doc) - 1, max(0, len(doc.text[:char].split())))
 
 
-def _attribution(doc: Doc, span: QuoteSpan, verbs: frozenset[str], officials: list[OfficialMention], previous, main: str | None, quoted: list[tuple[int, int]]) -> Speaker | None:
+def _attribution(doc: Doc, span: QuoteSpan, verbs: frozenset[str], ctx: Context, previous) -> Speaker | None:
     """Find "..., X said" after or "X said: ..." before the quote; resolve X."""
     if not len(doc):
         return None
@@ -227,7 +266,7 @@ def _attribution(doc: Doc, span: QuoteSpan, verbs: frozenset[str], officials: li
             if tok.lemma_ in verbs and tok.pos_ in ("VERB", "AUX"):
                 subject = _subject_of(tok, verbs) or _left_name(doc, tok, window)
                 if subject is not None and not (span.start <= subject.idx < span.end):
-                    return _resolve_subject(doc, subject, officials, span, previous, main, quoted)
+                    return _resolve_subject(doc, subject, ctx, span, previous)
             if _is_mark(tok.text):
                 break  # never reach across another quotation
     return None
@@ -253,63 +292,61 @@ def _left_name(doc: Doc, verb, window: Span):
     return None
 
 
-def _resolve_subject(doc: Doc, subject, officials: list[OfficialMention], span: QuoteSpan, previous, main: str | None, quoted) -> Speaker:
+def _resolve_subject(doc: Doc, subject, ctx: Context, span: QuoteSpan, previous) -> Speaker:
     """Turn a subject token into a speaker: an official, a person, a pronoun or a title."""
     sub = doc[subject.left_edge.i:subject.right_edge.i + 1]
     head_end = subject.idx + len(subject)
     # The subject's own words first ("Huh, who will meet officials, said": Huh, not the officials).
-    overlapping = [m for m in officials if m.start < sub.end_char and sub.start_char < m.end]
+    main = ctx.main
+    overlapping = [m for m in ctx.officials.within(sub.start_char - MAX_MENTION_CHARS, sub.end_char) if sub.start_char < m.end]
     overlapping.sort(key=lambda m: (not (m.start < head_end), not m.name, m.start))
     for m in overlapping[:1]:
         return Speaker(m.name or None, m.country or (None if m.name else main), m.role)
     low = subject.lower_
     if low in ("it", "they", "we"):
-        return Speaker(None, _country_in(doc, sub) or main)
+        return Speaker(None, _country_in(ctx, sub) or main)
     if low in PRONOUNS or subject.ent_type_ == "NORP":
         # "he said", or a description such as "the California Republican said".
-        return _nearest_speaker(doc, officials, span.start, previous, main, quoted)
+        return _nearest_speaker(ctx, span.start, previous)
     if subject.ent_type_ == "PERSON" or subject.pos_ == "PROPN":
         name = doc[subject.left_edge.i:subject.i + 1].text if subject.ent_type_ == "PERSON" else subject.text
-        return _expand_person(doc, name, span.start)
-    role_match = [m for m in officials if m.end <= span.start and m.role and low in (m.role or "").lower() and m.name]
+        return _expand_person(ctx, name, span.start)
+    role_match = [m for m in ctx.officials.before(span.start)[-RECENT:] if m.end <= span.start and m.role and low in m.role.lower() and m.name]
     if role_match:
         m = role_match[-1]
         return Speaker(m.name, m.country, m.role)
-    return Speaker(None, _country_in(doc, sub) or main, sub.text)
+    return Speaker(None, _country_in(ctx, sub) or main, sub.text)
 
 
-def _country_in(doc: Doc, span: Span) -> str | None:
+def _country_in(ctx: Context, span: Span) -> str | None:
     """Return the first country mentioned inside a span."""
-    return next((c.code for c in doc._.ts_countries or [] if span.start_char <= c.start < span.end_char), None)
+    return next((c.code for c in ctx.countries.within(span.start_char, span.end_char)), None)
 
 
-def _nearest_speaker(doc: Doc, officials: list[OfficialMention], before: int, previous, main: str | None, quoted) -> Speaker:
+def _nearest_speaker(ctx: Context, before: int, previous) -> Speaker:
     """Resolve "he"/"she" to the nearest earlier official (named or not) or full-named person before the quote."""
-    named_ends = [m.end for m in officials if m.name]
-    # An unnamed mention right after a name is its apposition ("Freeland, the top Canadian official").
-    people = [m for m in officials if m.end <= before and (m.name or not any(0 <= m.start - e <= APPOSITION_GAP for e in named_ends))]
-    persons = [
-        e for e in doc.ents
-        if e.label_ == "PERSON" and e.end_char <= before and len(e) > 1 and not _inside(e.start_char, quoted)
-        and not any(m.start <= e.start_char < m.end for m in officials)
-    ]
-    best_official = people[-1] if people else None
-    best_person = persons[-1] if persons else None
-    if best_person is not None and (best_official is None or best_person.start_char > best_official.end):
-        return _expand_person(doc, best_person.text, before)
+    best_official = next((m for m in reversed(ctx.officials.before(before)[-RECENT:]) if m.end <= before and (m.name or not _is_apposition(m, ctx))), None)
+    best_person = next((p for p in reversed(ctx.speakers.before(before)[-RECENT:]) if p.end <= before), None)
+    if best_person is not None and (best_official is None or best_person.start > best_official.end):
+        return _expand_person(ctx, best_person.text, before)
     if best_official is not None:
         if not best_official.name:
-            return Speaker(None, best_official.country or main, best_official.role)
+            return Speaker(None, best_official.country or ctx.main, best_official.role)
         return Speaker(best_official.name, best_official.country, best_official.role)
     if previous is not None:
         return previous[1]
-    return Speaker(None, main)
+    return Speaker(None, ctx.main)
 
 
-def _expand_person(doc: Doc, name: str, before: int) -> Speaker:
+def _is_apposition(mention: OfficialMention, ctx: Context) -> bool:
+    """Tell whether an unnamed mention directly follows a named one ("Freeland, the top Canadian official")."""
+    return any(m.name and 0 <= mention.start - m.end <= APPOSITION_GAP for m in ctx.officials.within(mention.start - MAX_MENTION_CHARS, mention.start))
+
+
+def _expand_person(ctx: Context, name: str, before: int) -> Speaker:
     """Return the fullest earlier form of a person's name ("Smith" -> "John Smith")."""
     surname = fold(name.split()[-1]) if name.split() else ""
-    fuller = [e.text for e in doc.ents if e.label_ == "PERSON" and e.start_char < before and fold(e.text).split()[-1:] == [surname]]
+    fuller = [p.text for p in ctx.persons.before(before)[-RECENT:] if fold(p.text).split()[-1:] == [surname]]
     best = max(fuller + [name], key=len)
     return Speaker(best.removesuffix("'s").removesuffix("’s"), None)
 

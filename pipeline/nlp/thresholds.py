@@ -24,6 +24,7 @@ from pipeline.config import DATA_DIR
 from pipeline.nlp.actors import main_actor
 from pipeline.nlp.data import read_tsv
 from pipeline.nlp.numbers import Quantity, find_quantities
+from pipeline.nlp.spans import ByStart
 from pipeline.types import CountryMention, IssueMention, OfficialMention, Threshold
 
 CUES_FILE = DATA_DIR / "threshold_cues.tsv"
@@ -167,8 +168,8 @@ class ThresholdFinder:
 class DocActors:
     """Actor mentions of a document, the document's main actor and whether it is an article."""
 
-    countries: list[CountryMention]
-    officials: list[OfficialMention]
+    countries: ByStart[CountryMention]
+    officials: ByStart[OfficialMention]
     main: str | None
     article: bool
 
@@ -206,7 +207,7 @@ def _doc_actors(doc: Doc) -> DocActors:
     """Collect the document's actors and its main actor."""
     countries: list[CountryMention] = doc._.ts_countries or []
     officials: list[OfficialMention] = doc._.ts_officials or []
-    return DocActors(countries, officials, main_actor(doc), doc.user_data.get("ts_kind") in (None, "article"))
+    return DocActors(ByStart.of(countries), ByStart.of([o for o in officials if o.country]), main_actor(doc), doc.user_data.get("ts_kind") in (None, "article"))
 
 
 def _main_measure(mentions: list[IssueMention]) -> str | None:
@@ -230,19 +231,12 @@ def _context_issues(k: int, starts: list[int], by_sent: dict[int, list[str]], do
     return issues, ([doc_measure] if doc_measure else [])
 
 
-def _in(m, lo: int, hi: int) -> bool:
-    """Tell whether a mention starts inside a character range."""
-    return lo <= m.start < hi
-
-
 def _actor_in(lo: int, hi: int, actors: DocActors) -> str | None:
     """Return the actor code of the first official or country mentioned in a character range."""
-    for o in actors.officials:
-        if o.country and _in(o, lo, hi):
-            return o.country
-    for c in actors.countries:
-        if _in(c, lo, hi):
-            return c.code
+    for o in actors.officials.within(lo, hi):
+        return o.country
+    for c in actors.countries.within(lo, hi):
+        return c.code
     return None
 
 
@@ -257,7 +251,7 @@ def _holder(span: Span, ev: Evidence, role: str, actors: DocActors) -> str | Non
                 if code:
                     return code
     sent = span.sent
-    in_sent = [c for c in actors.countries if sent.start_char <= c.start < sent.end_char and not _is_target(doc, c)]
+    in_sent = [c for c in actors.countries.within(sent.start_char, sent.end_char) if not _is_target(doc, c)]
     before = [c for c in in_sent if c.start < span.start_char]
     if before:
         return before[-1].code

@@ -1,0 +1,57 @@
+"""Officials: the resolution routes on hand-written sentences."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tests.nlp.helpers import run
+
+
+def _people(ex):
+    return {(o.name, o.country) for o in ex.officials if o.name}
+
+
+def test_full_name_then_surname(nlp):
+    ex = run(nlp, "Robert Lighthizer opened the round.\n\nLater Lighthizer said the gap was wide.")
+    assert {m.method for m in ex.officials if m.name == "Robert Lighthizer"} >= {"name", "surname"}
+
+
+def test_misspelled_surname_resolves(nlp):
+    ex = run(nlp, "Robert Lighthizer opened the round.\n\nLightizer then left the room.")
+    later = [m for m in ex.officials if m.text == "Lightizer"]
+    assert later and later[0].name == "Robert Lighthizer" and later[0].country == "US"
+
+
+@pytest.mark.parametrize(
+    ("text", "when", "name"),
+    [
+        ("The U.S. Trade Representative flew home on Friday.", date(2018, 1, 29), "Robert Lighthizer"),
+        ("The U.S. Trade Representative flew home on Friday.", date(1987, 3, 20), "Clayton Yeutter"),
+    ],
+)
+def test_titles_resolve_by_date(nlp, text, when, name):
+    assert name in {o.name for o in run(nlp, text, published=when).officials}
+
+
+def test_apposition_gives_role_and_country(nlp):
+    ex = run(nlp, "Kim Chol-su, South Korea's deputy prime minister, arrived in Paris on Sunday.", published=date(1990, 5, 1))
+    hits = [o for o in ex.officials if o.name and "Kim" in o.name]
+    assert hits and hits[0].country == "KR"
+
+
+def test_title_before_unregistered_name(nlp):
+    ex = run(nlp, "Canadian Foreign Minister Jane Doerksen spoke to reporters.")
+    assert ("Jane Doerksen", "CA") in _people(ex)
+
+
+def test_business_people_are_not_officials(nlp):
+    ex = run(nlp, "John Marsten, chief executive of a Detroit car maker, criticised the plan.")
+    assert not any("Marsten" in o.name for o in ex.officials if o.name)
+
+
+def test_unnamed_official_has_a_country(nlp):
+    ex = run(nlp, "A senior Japanese trade official said the offer was final.")
+    unnamed = [o for o in ex.officials if o.method == "unnamed"]
+    assert unnamed and unnamed[0].country == "JP" and unnamed[0].name == ""
