@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from pipeline.evaluate import Scores, score
 from pipeline.export import read_annotated
 from pipeline.ingest import IngestOptions, ingest_documents
 from pipeline.io.documents import ReadReport, read_documents
+from pipeline.stance.baselines import baseline_scores, read_statements
+from pipeline.stance.card import update_card_dev
 from pipeline.store.db import open_readonly
 
 ROWS = ("officials", "countries", "issues", "thresholds", "quotes", "stances")
@@ -29,6 +32,8 @@ def print_scores(scores: Scores) -> None:
     for key in ROWS:
         s = scores.items[key]
         table.add_row(key, f"{s.precision:.3f}", f"{s.recall:.3f}", f"{s.f1:.3f}", str(s.tp), str(s.fp), str(s.fn))
+    for key, b in scores.extra.get("stance_baselines", {}).items():
+        table.add_row(f"stances ({key} baseline)", f"{b['precision']:.3f}", f"{b['recall']:.3f}", f"{b['f1']:.3f}", "", "", "")
     attrs = Table("attribute (on matches)", "accuracy", "n")
     for key, a in scores.attributes.items():
         attrs.add_row(key, f"{a.accuracy:.3f}", str(a.total))
@@ -46,8 +51,9 @@ def print_scores(scores: Scores) -> None:
 @click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--docs", "docs", multiple=True, type=click.Path(exists=True, path_type=Path), help="Documents JSONL holding the gold texts (repeatable); ingested if needed.")
 @click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path), help="Also write the scores as JSON to this file.")
+@click.option("--model-card", "model_card", type=click.Path(dir_okay=False, path_type=Path), help="Also write the stance scores into this model card's dev-gold section.")
 @click.pass_obj
-def evaluate(obj: Context, gold: Path, docs: tuple[Path, ...], json_out: Path | None) -> None:
+def evaluate(obj: Context, gold: Path, docs: tuple[Path, ...], json_out: Path | None, model_card: Path | None) -> None:
     """Score the pipeline's annotations against a gold annotations JSONL."""
     settings = obj.settings
     gold_docs = list(read_annotations(gold))
@@ -61,10 +67,16 @@ def evaluate(obj: Context, gold: Path, docs: tuple[Path, ...], json_out: Path | 
     con = open_readonly(settings.db, timeout_s=settings.lock_timeout_s)
     try:
         predicted = list(read_annotated(con, doc_ids=sorted(wanted)))
+        statements = read_statements(con, doc_ids=sorted(wanted))
     finally:
         con.close()
     scores = score(gold_docs, predicted)
+    classifier = Analyzer(settings=settings).stance
+    majority = classifier.majority if classifier else "support"
+    scores = dataclasses.replace(scores, extra={**scores.extra, **baseline_scores(gold_docs, predicted, statements, majority=majority)})
     print_scores(scores)
     if json_out:
         json_out.parent.mkdir(parents=True, exist_ok=True)
         json_out.write_text(json.dumps(scores.as_dict(), indent=2) + "\n", encoding="utf-8")
+    if model_card:
+        update_card_dev(model_card, scores.as_dict())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import zipfile
 from dataclasses import dataclass, field, fields
@@ -107,17 +108,36 @@ def save_model(path: Path, *, pipeline, info: dict) -> None:
     skops.io.dump({"format": MODEL_FORMAT, "pipeline": pipeline, "info": info}, path)
 
 
+def file_types(path: Path) -> set[str]:
+    """Return every type and function named anywhere in a skops file's schema (read as JSON, nothing executed)."""
+    with zipfile.ZipFile(path) as archive:
+        schema = json.loads(archive.read("schema.json"))
+    found: set[str] = set()
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if "__module__" in node and "__class__" in node:
+                found.add(f"{node['__module__']}.{node['__class__']}")
+            if "module_path" in node and "function" in node:
+                found.add(f"{node['module_path']}.{node['function']}")
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found
+
+
 def read_model(path: Path) -> dict:
     """Load a model file with skops, refusing any type outside TRUSTED_TYPES (never executed)."""
     import skops.io
 
     path = Path(path)
     try:
-        untrusted = skops.io.get_untrusted_types(file=path)
-        foreign = sorted(set(untrusted) - set(TRUSTED_TYPES))
+        types = file_types(path)
+        foreign = sorted(types - set(TRUSTED_TYPES))
         if foreign:
             raise ModelError(f"{path}: refusing to load: it contains types outside the allow-list ({', '.join(foreign[:5])}); retrain with `tradestance train`")
-        loaded = skops.io.load(path, trusted=[t for t in untrusted])
+        loaded = skops.io.load(path, trusted=sorted(set(skops.io.get_untrusted_types(file=path)) & set(TRUSTED_TYPES)))
     except ModelError:
         raise
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, AttributeError, ImportError) as e:

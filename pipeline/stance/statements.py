@@ -23,7 +23,7 @@ AUTHOR_KINDS = frozenset({"statement", "proclamation", "release"})
 ACTOR_MARK = "zzactor"
 OTHER_MARK = "zzother"
 CONTEXT_CHARS = 400  # how far to look for the neighbouring sentences
-SUBJECT_CHARS = 60  # an actor mentioned this early in the sentence is taken as its subject
+SUBJECT_CHARS = 60  # the first actor mentioned this early in the sentence is taken as its subject
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])|\n\s*\n|\n(?=\s*[A-Z\"“])")
 POSSESSIVE = re.compile(r"^\s*(?:'s|’s|')?\s+(?:[a-z-]+\s+){0,2}?(?P<noun>[a-z-]+)")
 
@@ -136,7 +136,7 @@ def _role(actor: str, start: int, mentions: Sequence[Mention], speakers: Sequenc
     if any(s.actor == actor for s in speakers):
         return "speaker"
     own = [m for m in mentions if m.actor == actor]
-    if own and own[0].start - start <= SUBJECT_CHARS:
+    if own and own[0] is mentions[0] and own[0].start - start <= SUBJECT_CHARS:
         return "subject"
     if own:
         return "mentioned"

@@ -1,0 +1,49 @@
+"""Label files: reading, checking (file and line on errors), appending and undo."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline.errors import InputError
+from pipeline.stance.labels import drop_last_label, read_labels, save_label
+
+ROOT = Path(__file__).resolve().parents[2]
+GOOD = {"doc_id": "synthetic:x", "start": 0, "end": 5, "actor": "US", "official": None, "issue": "tariffs", "also": [],
+        "stance": "support", "target": "US", "actor_role": "subject", "origin": "synthetic", "text": "Hello"}
+
+
+def _write(path: Path, *objs: dict) -> Path:
+    """Write label objects as JSONL."""
+    path.write_text("".join(json.dumps(o) + "\n" for o in objs), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("field,value,message", [
+    ("stance", "neutral", "unknown label 'neutral'"),
+    ("issue", "bananas", "unknown issue id 'bananas'"),
+    ("actor_role", "narrator", "unknown actor_role"),
+    ("origin", "guessed", "unknown origin"),
+])
+def test_bad_line_names_file_and_line(tmp_path, field, value, message):
+    path = _write(tmp_path / "labels.jsonl", GOOD, GOOD, {**GOOD, field: value})
+    with pytest.raises(InputError, match=message) as info:
+        list(read_labels([path]))
+    assert f"{path}:3:" in str(info.value)
+
+
+def test_committed_label_files_are_valid():
+    records = list(read_labels(sorted((ROOT / "corpora" / "stance").glob("*.jsonl"))))
+    assert len(records) > 1500
+    assert all(r.text for r in records if r.origin == "synthetic")
+
+
+def test_save_and_undo_round_trip(tmp_path):
+    path = _write(tmp_path / "labels.jsonl", GOOD)
+    record = next(read_labels([path]))
+    save_label(path, record)
+    assert len(list(read_labels([path]))) == 2
+    assert drop_last_label(path) == record
+    assert len(list(read_labels([path]))) == 1

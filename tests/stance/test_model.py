@@ -1,0 +1,78 @@
+"""The skops model file: round trip with the allow-list, and refusal of corrupt or foreign files."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+import skops.io
+
+from pipeline.errors import ModelError
+from pipeline.stance.classify import StanceClassifier, load_classifier
+from pipeline.stance.features import read_cues
+from pipeline.stance.model import ModelParams, build_model, read_model, save_model
+from pipeline.stance.statements import Candidate
+from pipeline.types import Statement
+
+TEXTS = [("Japan rejected the plan.", "oppose"), ("Japan welcomed the plan.", "support"), ("Japan reported figures.", "none")] * 4
+
+
+def _candidates():
+    """Tiny hand-made candidates with labels."""
+    out = []
+    for text, label in TEXTS:
+        s = Statement(0, len(text), text, "JP", "tariffs", context="Talks went on. Officials met.")
+        out.append((Candidate(s, (), text.replace("Japan", " zzactor "), "subject", (), ()), label))
+    return out
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    """A pipeline fitted on the tiny data (min_df 1 so the vocabulary is not empty)."""
+    from pipeline.stance.features import feature_frame
+
+    lexicon = read_cues()
+    model = build_model(ModelParams(classifier="logreg"))
+    model.set_params(features__words__min_df=1, features__chars__min_df=1, features__window__min_df=1, features__context__min_df=1)
+    data = _candidates()
+    model.fit(feature_frame([c for c, _ in data], lexicon), [y for _, y in data])
+    return model
+
+
+def test_round_trip_predicts_the_same(tmp_path, fitted):
+    path = tmp_path / "stance.skops"
+    save_model(path, pipeline=fitted, info={"min_probability": 0.4, "majority": "support"})
+    classifier = load_classifier(path)
+    assert isinstance(classifier, StanceClassifier) and classifier.majority == "support"
+    candidates = [c for c, _ in _candidates()[:3]]
+    original = StanceClassifier(pipeline=fitted, info={"min_probability": 0.4}, lexicon=read_cues())
+    assert [p.stance for p in classifier.predict(candidates)] == [p.stance for p in original.predict(candidates)]
+    assert all(0.0 <= p.probability <= 1.0 for p in classifier.predict(candidates))
+
+
+def test_missing_model_gives_none(tmp_path):
+    assert load_classifier(tmp_path / "absent.skops") is None
+
+
+@pytest.mark.parametrize("content", [b"not a zip file at all", pickle.dumps({"format": "tradestance-stance/1"})])
+def test_corrupt_file_is_refused_naming_it(tmp_path, content):
+    path = tmp_path / "bad.skops"
+    path.write_bytes(content)
+    with pytest.raises(ModelError, match="bad.skops"):
+        read_model(path)
+
+
+def test_foreign_types_are_refused_unexecuted(tmp_path):
+    from sklearn.tree import DecisionTreeClassifier
+
+    path = tmp_path / "foreign.skops"
+    skops.io.dump({"format": "tradestance-stance/1", "pipeline": DecisionTreeClassifier()}, path)
+    with pytest.raises(ModelError, match="allow-list.*DecisionTreeClassifier"):
+        read_model(path)
+
+
+def test_skops_file_of_another_kind_is_refused(tmp_path):
+    path = tmp_path / "other.skops"
+    skops.io.dump({"weights": [1, 2, 3]}, path)
+    with pytest.raises(ModelError, match="not a tradestance stance model"):
+        read_model(path)
