@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+
+import dataclasses
 
 import pycountry
 from spacy.language import Language
@@ -14,7 +16,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from pipeline.config import DATA_DIR
-from pipeline.nlp.data import modern_code, read_successors, read_tsv
+from pipeline.nlp.data import modern_code, older_code, read_predecessors, read_successors, read_tsv
 from pipeline.types import CountryMention
 
 ALIASES_FILE = DATA_DIR / "country_aliases.tsv"
@@ -45,17 +47,19 @@ def read_country_aliases(path: Path = ALIASES_FILE) -> tuple[CountryAlias, ...]:
         for name in {country.name, getattr(country, "common_name", None)}:
             # Formal names with commas ("Korea, Republic of") never occur as such in running text.
             if name and "," not in name and name.lower() not in known:
-                extra.append(CountryAlias(name, country.alpha_2, "ent"))
+                # Capitalised official names are unambiguous; ambiguous ones are listed in the alias table as "ent".
+                extra.append(CountryAlias(name, country.alpha_2, "exact"))
                 known.add(name.lower())
     return own + tuple(extra)
 
 
 @dataclass(frozen=True, slots=True)
 class CountryIndex:
-    """Lookup from matcher keys to codes, built once per component."""
+    """Lookup from matcher keys to codes, built once per component; ``parts`` serves hyphenated compounds."""
 
     codes: dict[str, str]
     needs_entity: frozenset[str]
+    parts: dict[str, str] = field(default_factory=dict)
 
 
 class CountryRecognizer:
@@ -69,18 +73,25 @@ class CountryRecognizer:
         self.successors = read_successors()
         codes: dict[str, str] = {}
         needs_entity = set()
+        parts: dict[str, str] = {}
         for alias in aliases:
+            if alias.match != "ent" and " " not in alias.alias:
+                parts.setdefault(alias.alias if alias.match == "exact" else alias.alias.lower(), alias.code)
             key = f"{alias.code}|{alias.match}"
             codes[key] = alias.code
             if alias.match == "ent":
                 needs_entity.add(key)
             matcher = self.exact if alias.match == "exact" else self.lower
             matcher.add(key, [nlp.make_doc(alias.alias)])
-        self.index = CountryIndex(codes, frozenset(needs_entity))
+        self.index = CountryIndex(codes, frozenset(needs_entity), parts)
+        self.predecessors = read_predecessors()
 
     def __call__(self, doc: Doc) -> Doc:
         """Set ``doc._.ts_countries`` to the country mentions in the document."""
-        doc._.ts_countries = find_countries(doc, self.lower, self.exact, self.index, self.successors, when=doc._.ts_published)
+        found = find_countries(doc, self.lower, self.exact, self.index, self.successors, when=doc._.ts_published)
+        found += compound_countries(doc, self.index, {(m.start, m.end) for m in found})
+        found = [dataclasses.replace(m, code=older_code(m.code, doc._.ts_published, self.predecessors)) for m in found]
+        doc._.ts_countries = sorted(found, key=lambda m: m.start)
         return doc
 
 
@@ -97,6 +108,22 @@ def find_countries(doc: Doc, lower: PhraseMatcher, exact: PhraseMatcher, index: 
             continue
         mentions.append(CountryMention(span.start_char, span.end_char, span.text, modern_code(code, when, successors)))
     return mentions
+
+
+def compound_countries(doc: Doc, index: CountryIndex, taken: set[tuple[int, int]]) -> list[CountryMention]:
+    """Return countries inside hyphenated tokens the matchers cannot see ("U.S.-Japan", "U.S.-Soviet")."""
+    out = []
+    for tok in doc:
+        if "-" not in tok.text or len(tok.text) < 4:
+            continue
+        pos = 0
+        for part in tok.text.split("-"):
+            code = index.parts.get(part) or index.parts.get(part.lower())
+            start = tok.idx + pos
+            if code and code != NO_COUNTRY and (start, start + len(part)) not in taken:
+                out.append(CountryMention(start, start + len(part), part, code))
+            pos += len(part) + 1
+    return out
 
 
 def _inside_entity(span: Span) -> bool:

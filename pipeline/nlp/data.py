@@ -79,3 +79,28 @@ def modern_code(code: str, when: date | None, successors: tuple[Successor, ...])
         if s.code == code and when >= s.start:
             return s.successor
     return code
+
+
+@dataclass(frozen=True, slots=True)
+class Predecessor:
+    """A modern actor code that news before a date used for an earlier state ("Russian" in 1987 is SU)."""
+
+    code: str
+    predecessor: str
+    until: date
+
+
+@lru_cache(maxsize=4)
+def read_predecessors(path: Path = DATA_DIR / "country_predecessors.tsv") -> tuple[Predecessor, ...]:
+    """Return the predecessor table (modern code -> historical code before a date)."""
+    return tuple(Predecessor(r["code"], r["predecessor"], date.fromisoformat(r["until"])) for r in read_tsv(path))
+
+
+def older_code(code: str, when: date | None, predecessors: tuple[Predecessor, ...]) -> str:
+    """Map a modern code to its predecessor for documents dated before the change."""
+    if when is None:
+        return code
+    for p in predecessors:
+        if p.code == code and when < p.until:
+            return p.predecessor
+    return code

@@ -36,3 +36,18 @@ def test_mention_offsets_are_exact(nlp):
     text = "Exports from Brazil to Japan rose."
     for c in run(nlp, text).countries:
         assert text[c.start:c.end] == c.text
+
+
+@pytest.mark.parametrize(
+    ("text", "when", "expected"),
+    [
+        ("The U.S.-Japan accord on chips was signed.", date(1987, 4, 1), {"US", "JP"}),
+        ("Russian buyers bought more grain.", date(1987, 4, 1), {"SU"}),
+        ("Russian buyers bought more grain.", date(2005, 4, 1), {"RU"}),
+        ("The Soviet Union bought more grain.", date(2005, 4, 1), {"RU"}),
+        ("Lesotho Benin Malawi Bhutan", date(1985, 7, 1), {"LS", "BJ", "MW", "BT"}),
+        ("Chad Smith of New Jersey joined the firm.", date(2000, 1, 1), set()),
+    ],
+)
+def test_compounds_lists_and_dates(nlp, text, when, expected):
+    assert {c.code for c in run(nlp, text, published=when).countries} == expected
