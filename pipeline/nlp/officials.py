@@ -17,6 +17,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
+from pipeline.nlp.actors import main_actor
 from pipeline.nlp.register import (
     NON_OFFICIAL_FILE, OFFICIALS_FILE, ROLE_TITLES_FILE, Register, RoleTitle, fold,
     read_non_official_roles, read_register, read_role_titles, surnames,
@@ -26,6 +27,8 @@ from pipeline.types import CountryMention, OfficialMention
 
 UNNAMED_HEADS = frozenset({"official", "officials", "spokesman", "spokeswoman", "spokesperson", "negotiator", "negotiators", "diplomat", "diplomats", "minister", "ministers", "source", "sources"})
 MAX_TITLE_TOKENS = 8
+MAX_APPOSITION_TOKENS = 12
+NOT_PEOPLE = frozenset({"GPE", "NORP", "LOC", "FAC", "PRODUCT", "EVENT", "LAW", "LANGUAGE", "DATE", "MONEY"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +39,7 @@ class Lexicon:
     titles: tuple[RoleTitle, ...]
     non_official: tuple[str, ...]
     fuzzy_cutoff: float
+    role_words: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True)
@@ -133,7 +137,7 @@ def _resolve_person(span: Span, doc: Doc, rec: OfficialRecognizer, context: DocC
     is_entity = span[0].ent_type_ == "PERSON"
     text = span.text
     folded = fold(text)
-    role = _role_text(span, doc)
+    role = _role_text(span, doc, lex)
     if folded in register.by_name:
         return _registered(register, register.by_name[folded], span, when, method="name", role=role)
     keys = surnames(text)
@@ -141,9 +145,13 @@ def _resolve_person(span: Span, doc: Doc, rec: OfficialRecognizer, context: DocC
     known = context.by_surname.get(key) or context.by_surname.get(folded)
     if known is not None:
         return OfficialMention(span.start_char, span.end_char, text, known.name, known.country, known.role, known.official_id, "surname")
-    if not is_entity:
-        return _fuzzy_context(span, context, lex.fuzzy_cutoff)
     candidates = [p for p in register.by_surname.get(key, ()) if register.is_active(p, when)]
+    if not is_entity:
+        # A lone capitalised word the tagger took for an organisation ("Volcker told ...") is a surname
+        # when exactly one register person of that surname is in office at the date.
+        if len(span) == 1 and len(candidates) == 1 and span[0].ent_type_ not in NOT_PEOPLE and not span[0].is_sent_start:
+            return _registered(register, candidates[0], span, when, method="surname", role=role)
+        return _fuzzy_context(span, context, lex.fuzzy_cutoff)
     if len(span) == 1 and len(candidates) == 1:
         return _registered(register, candidates[0], span, when, method="surname", role=role)
     if len(span) > 1 and candidates:
@@ -171,18 +179,37 @@ def _fuzzy_context(span: Span, context: DocContext, cutoff: float) -> OfficialMe
     return OfficialMention(span.start_char, span.end_char, span.text, known.name, known.country, known.role, known.official_id, "fuzzy")
 
 
-def _role_text(span: Span, doc: Doc) -> str | None:
-    """Return the title before a name ("Canadian Foreign Minister") or the apposition after it."""
-    return _title_before(span, doc) or _apposition_after(span, doc)
+def _role_text(span: Span, doc: Doc, lex: Lexicon | None = None) -> str | None:
+    """Return the title before a name, the apposition after it, or a comma phrase before it; public roles first."""
+    found = [r for r in (
+        _title_before(span, doc, lex.role_words if lex else frozenset()), _apposition_after(span, doc), _apposition_before(span, doc),
+    ) if r]
+    if lex is not None:
+        public = [r for r in found if _is_public_role(r, lex)]
+        if public:
+            return public[0]
+    return found[0] if found else None
 
 
-def _title_before(span: Span, doc: Doc) -> str | None:
-    """Return capitalised title words directly before the name, within the sentence."""
+def _apposition_before(span: Span, doc: Doc) -> str | None:
+    """Return "A member of the Federal Reserve Board," before ", Robert Heller, said"."""
+    if span.start < 2 or doc[span.start - 1].text != ",":
+        return None
+    start = span.start - 1
+    while start > span.sent.start and span.start - start < MAX_APPOSITION_TOKENS and doc[start - 1].text not in (",", ";", ":", "(", ")", '"', "“", "”"):
+        start -= 1
+    words = doc[start:span.start - 1]
+    return words.text if len(words) and words[0].pos_ != "VERB" else None
+
+
+def _title_before(span: Span, doc: Doc, role_words: frozenset[str] = frozenset()) -> str | None:
+    """Return title words directly before the name ("Foreign Ministry spokesman"), within the sentence."""
     sent_start = span.sent.start
     i = span.start
     while i > sent_start and span.start - i < MAX_TITLE_TOKENS:
         tok = doc[i - 1]
-        if tok.ent_type_ == "PERSON" or not (tok.is_title or tok.is_upper or tok.text in ("-", "'s", "’s") or tok.lower_ in ("of", "for", "and")):
+        titled = tok.is_title or tok.is_upper or tok.lower_ in role_words
+        if tok.ent_type_ == "PERSON" or not (titled or tok.text in ("-", "'s", "’s") or tok.lower_ in ("of", "for", "and")):
             break
         i -= 1
     while i < span.start and doc[i].lower_ in ("of", "for", "and", "-", "'s", "’s"):
@@ -213,7 +240,7 @@ def _is_public_role(role: str, lex: Lexicon) -> bool:
 
 
 def _role_country(span: Span, doc: Doc, role: str, countries: ByStart[CountryMention], lex: Lexicon) -> str | None:
-    """Return the country of a role: a country word in the title, the phrase's country, or the sentence's."""
+    """Return the country of a role: a country in the title, the title's own country, the sentence's, else the story's."""
     lo, hi = _role_bounds(span, doc, role)
     inside = [c.code for c in countries.within(lo, hi)]
     if inside:
@@ -224,7 +251,10 @@ def _role_country(span: Span, doc: Doc, role: str, countries: ByStart[CountryMen
         return implied[0]
     sent = span.sent
     in_sentence = [c.code for c in countries.within(sent.start_char, sent.end_char)]
-    return in_sentence[0] if len(set(in_sentence)) == 1 else None
+    if len(set(in_sentence)) == 1:
+        return in_sentence[0]
+    # A public role without a country acts for the story's main actor ("Foreign Ministry spokesman").
+    return main_actor(doc) if len(doc) else None
 
 
 def _role_bounds(span: Span, doc: Doc, role: str) -> tuple[int, int]:
@@ -289,5 +319,8 @@ def _unnamed_mentions(doc: Doc, countries, taken: set[int]) -> list[OfficialMent
 )
 def make_official_recognizer(nlp: Language, name: str, register_path: str, titles_path: str, non_official_path: str, fuzzy_cutoff: float) -> OfficialRecognizer:
     """spaCy factory for the official recogniser."""
-    lexicon = Lexicon(read_register(Path(register_path)), read_role_titles(Path(titles_path)), read_non_official_roles(Path(non_official_path)), fuzzy_cutoff)
+    titles = read_role_titles(Path(titles_path))
+    # Lower-case words of titles may precede a name ("director general Noboru Hatakeyama").
+    role_words = frozenset(w for t in titles for w in t.phrase.split() if w.isalpha() and len(w) > 3) | UNNAMED_HEADS
+    lexicon = Lexicon(read_register(Path(register_path)), titles, read_non_official_roles(Path(non_official_path)), fuzzy_cutoff, role_words)
     return OfficialRecognizer(nlp, name, lexicon)
