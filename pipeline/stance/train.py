@@ -157,6 +157,9 @@ def fit_model(examples: Sequence[Example], params: ModelParams, lexicon: CueLexi
     """Fit the pipeline on examples and return it."""
     model = build_model(params)
     model.fit(feature_frame([e.candidate for e in examples], lexicon), [e.stance for e in examples])
+    for _, transformer, _ in model.named_steps["features"].transformers_:
+        if hasattr(transformer, "stop_words_"):
+            del transformer.stop_words_  # only kept for introspection; it would make the model file ~40 MB
     return model
 
 
