@@ -28,6 +28,7 @@ from pipeline.types import CountryMention, OfficialMention
 UNNAMED_HEADS = frozenset({"official", "officials", "spokesman", "spokeswoman", "spokesperson", "negotiator", "negotiators", "diplomat", "diplomats", "minister", "ministers", "source", "sources"})
 MAX_TITLE_TOKENS = 8
 MAX_APPOSITION_TOKENS = 12
+MAX_LIST_NAMES = 5
 NOT_PEOPLE = frozenset({"GPE", "NORP", "LOC", "FAC", "PRODUCT", "EVENT", "LAW", "LANGUAGE", "DATE", "MONEY"})
 
 
@@ -93,7 +94,7 @@ def find_officials(doc: Doc, rec: OfficialRecognizer) -> list[OfficialMention]:
         mentions.append(mention)
         context.remember(mention)
         taken.update(range(start, end))
-    for span in _person_candidates(doc, taken):
+    for span in _person_candidates(doc, taken, rec.lexicon.role_words):
         mention = _resolve_person(span, doc, rec, context, countries, when)
         if mention is not None:
             mentions.append(mention)
@@ -116,12 +117,20 @@ def _registered(register: Register, person_id: str, span: Span, when: date | Non
     return OfficialMention(span.start_char, span.end_char, span.text, tenure.name, tenure.country, role or tenure.role, person_id, method)
 
 
-def _person_candidates(doc: Doc, taken: set[int]) -> list[Span]:
-    """Return PERSON entities and lone proper nouns that are not already resolved."""
-    spans = [_strip_possessive(e) for e in doc.ents if e.label_ == "PERSON"]
+def _person_candidates(doc: Doc, taken: set[int], role_words: frozenset[str] = frozenset()) -> list[Span]:
+    """Return PERSON entities, short names after a title word that NER mislabelled, and lone proper nouns."""
+    spans = [_strip_possessive(e) for e in doc.ents if e.label_ == "PERSON" or _titled_name(e, doc, role_words)]
     in_ents = {i for s in spans for i in range(s.start, s.end)}
     spans += [doc[t.i:t.i + 1] for t in doc if t.pos_ == "PROPN" and t.is_title and t.i not in in_ents and len(t) > 2]
     return sorted((s for s in spans if len(s) and not any(i in taken for i in range(s.start, s.end))), key=lambda s: s.start)
+
+
+def _titled_name(span: Span, doc: Doc, role_words: frozenset[str]) -> bool:
+    """Tell whether a non-PERSON entity is a name right after a lower-case title word ("spokesman Hiro Tanabe")."""
+    if span.label_ not in ("ORG", "PRODUCT", "WORK_OF_ART", "NORP", "GPE") or not 2 <= len(span) <= 3 or span.start == 0:
+        return False
+    before = doc[span.start - 1]
+    return before.is_lower and before.lower_ in role_words and all(t.pos_ == "PROPN" and t.is_title for t in span)
 
 
 def _strip_possessive(span: Span) -> Span:
@@ -134,7 +143,7 @@ def _strip_possessive(span: Span) -> Span:
 def _resolve_person(span: Span, doc: Doc, rec: OfficialRecognizer, context: DocContext, countries, when) -> OfficialMention | None:
     """Resolve one person-like span through the register, the document context or its title."""
     register, lex = rec.lexicon.register, rec.lexicon
-    is_entity = span[0].ent_type_ == "PERSON"
+    is_entity = span[0].ent_type_ == "PERSON" or _titled_name(span, doc, lex.role_words)
     text = span.text
     folded = fold(text)
     role = _role_text(span, doc, lex)
@@ -181,9 +190,8 @@ def _fuzzy_context(span: Span, context: DocContext, cutoff: float) -> OfficialMe
 
 def _role_text(span: Span, doc: Doc, lex: Lexicon | None = None) -> str | None:
     """Return the title before a name, the apposition after it, or a comma phrase before it; public roles first."""
-    found = [r for r in (
-        _title_before(span, doc, lex.role_words if lex else frozenset()), _apposition_after(span, doc), _apposition_before(span, doc),
-    ) if r]
+    words = lex.role_words if lex else frozenset()
+    found = [r for r in (_title_before(span, doc, words), _apposition_after(span, doc), _list_title(span, doc, words), _apposition_before(span, doc)) if r]
     if lex is not None:
         public = [r for r in found if _is_public_role(r, lex)]
         if public:
@@ -191,12 +199,30 @@ def _role_text(span: Span, doc: Doc, lex: Lexicon | None = None) -> str | None:
     return found[0] if found else None
 
 
+def _list_title(span: Span, doc: Doc, role_words: frozenset[str]) -> str | None:
+    """Return the title shared by a list of names ("Senators Robert Menendez, Richard Durbin and Patrick Leahy")."""
+    i = span.start
+    for _ in range(MAX_LIST_NAMES):
+        j = i - 1
+        while j >= span.sent.start and doc[j].lower_ in (",", "and"):
+            j -= 1
+        if j < span.sent.start or j == i - 1 or doc[j].ent_type_ != "PERSON":
+            return None
+        while j > span.sent.start and doc[j - 1].ent_type_ == "PERSON" and not doc[j].ent_iob_ == "B":
+            j -= 1
+        title = _title_before(doc[j:j + 1], doc, role_words)
+        if title:
+            return title
+        i = j
+    return None
+
+
 def _apposition_before(span: Span, doc: Doc) -> str | None:
     """Return "A member of the Federal Reserve Board," before ", Robert Heller, said"."""
     if span.start < 2 or doc[span.start - 1].text != ",":
         return None
     start = span.start - 1
-    while start > span.sent.start and span.start - start < MAX_APPOSITION_TOKENS and doc[start - 1].text not in (",", ";", ":", "(", ")", '"', "“", "”"):
+    while start > span.sent.start and span.start - start < MAX_APPOSITION_TOKENS and doc[start - 1].text not in (",", ";", ":", "(", ")", '"', "“", "”") and doc[start - 1].ent_type_ != "PERSON":
         start -= 1
     words = doc[start:span.start - 1]
     return words.text if len(words) and words[0].pos_ != "VERB" else None

@@ -55,3 +55,21 @@ def test_unnamed_official_has_a_country(nlp):
     ex = run(nlp, "A senior Japanese trade official said the offer was final.")
     unnamed = [o for o in ex.officials if o.method == "unnamed"]
     assert unnamed and unnamed[0].country == "JP" and unnamed[0].name == ""
+
+
+def test_a_list_of_names_shares_its_title(nlp):
+    ex = run(nlp, "Senators Anna Kowalczyk, Brian Oduya and Carl Petersen wrote to the trade minister.", published=date(2019, 5, 1))
+    names = {o.name for o in ex.officials if o.method == "apposition"}
+    assert {"Anna Kowalczyk", "Brian Oduya", "Carl Petersen"} <= names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Foreign Ministry spokesman Hiro Tanabe said Japan would wait.",
+        "A member of the Federal Reserve Board, Maria Lindqvist, said the dollar was weak.",
+    ],
+)
+def test_title_forms_before_unregistered_names(nlp, text):
+    ex = run(nlp, text, published=date(1987, 3, 1))
+    assert [o for o in ex.officials if o.method == "apposition"]
