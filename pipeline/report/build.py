@@ -102,14 +102,20 @@ def _stance_section(issue: str, series: pd.DataFrame, options: ReportOptions, bo
     rows["href"] = [f"#{doc_anchor(ids.split(';')[0])}" if ids else None for ids in rows["doc_ids"]]
     stance_csv = rows.drop(columns=["href", "mean_tone", "tone_smoothed"])
     tone_csv = rows.drop(columns=["href", "n_support", "n_oppose", "net", "net_smoothed"])
+    busiest = rows.groupby("actor")["n_statements"].sum().sort_values(ascending=False, kind="stable")
+    shown = busiest.index[: options.max_actors]
+    others = "" if len(busiest) <= options.max_actors else (
+        f" Drawn: the {options.max_actors} actor(s) with most statements; "
+        f"{', '.join(busiest.index[options.max_actors:])} are in the CSV.")
+    everything, rows = rows, rows[rows["actor"].isin(shown)]
     parts = ["<h3>Net stance over time</h3>",
              box.add(f"stance-{_safe(issue)}", charts.stance_chart(rows, period=options.period, smooth=options.smooth, colors=colors), stance_csv,
                      caption=f"Support minus oppose statements per {options.period} and actor; gaps are periods with "
-                             f"fewer than {options.min_statements} statement(s). Click a point to see its documents."),
+                             f"fewer than {options.min_statements} statement(s). Click a point to see its documents." + esc(others)),
              "<h3>Tone over time</h3>",
              box.add(f"tone-{_safe(issue)}", charts.tone_chart(rows, period=options.period, smooth=options.smooth, colors=colors), tone_csv,
                      caption="Mean tone of the same statements (−1 hostile … +1 warm), independent of stance.")]
-    points = rows[rows["net"].notna()]
+    points = everything[everything["net"].notna()]
     body = [(_day(r.period), esc(r.actor), esc(r.n_support), esc(r.n_oppose), esc(f"{r.net:+.0f}"),
              ", ".join(doc_link(d) for d in r.doc_ids.split(";") if d)) for r in points.itertuples()]
     parts.append("<details><summary>Documents behind each point</summary>"

@@ -22,6 +22,7 @@ class ReportOptions:
     top_officials: int = 5
     quotes_per_official: int = 2
     max_issues: int = 12
+    max_actors: int = 6
 
     def __post_init__(self) -> None:
         """Refuse impossible option values early, with the fix in the message."""

@@ -103,3 +103,10 @@ def test_list_columns_are_flat_in_csv(hand_con, tmp_path):
     build_report(hand_con, out_dir=tmp_path, options=ReportOptions())
     documents = pd.read_csv(tmp_path / "documents.csv").set_index("doc_id")
     assert documents.loc["d2", "issues"] == "rules_of_origin"
+
+
+def test_busiest_actors_are_drawn_and_all_are_in_the_csv(hand_con, tmp_path):
+    files = build_report(hand_con, out_dir=tmp_path, options=ReportOptions(max_actors=1))
+    stance = pd.read_csv(tmp_path / "stance-rules_of_origin.csv")
+    assert set(stance["actor"]) == {"CA", "US"}
+    assert "Drawn: the 1 actor(s) with most statements; US are in the CSV." in files.html.read_text(encoding="utf-8")

@@ -9,11 +9,35 @@ import pytest
 from pipeline.report import charts
 
 
-def test_actor_colours_are_stable_and_unattributed_is_grey():
-    colors = charts.actor_colors(["US", "CA", None, "MX", "CA"])
-    assert list(colors) == ["CA", "MX", "US", charts.UNATTRIBUTED]
-    assert colors["CA"] == charts.PALETTE[0] and colors[charts.UNATTRIBUTED] == "#9aa0a6"
-    assert charts.actor_colors(["MX", "US", "CA"]) == colors
+def test_actor_colours_go_to_the_most_frequent_first_and_unattributed_is_grey():
+    colors = charts.actor_colors(["US", "MX", None, "MX", "CA"])
+    assert list(colors) == ["MX", "CA", "US", charts.UNATTRIBUTED]
+    assert colors["MX"] == charts.PALETTE[0] and colors[charts.UNATTRIBUTED] == "#9aa0a6"
+    assert charts.actor_colors(["MX", "US", "CA", "MX"]) == colors
+
+
+def test_twenty_actors_get_twenty_colours():
+    codes = [f"A{i:02d}" for i in range(20)]
+    assert len(set(charts.actor_colors(codes).values())) == 21
+
+
+@pytest.mark.parametrize(
+    ("dates", "expected"),
+    [
+        (["1987-03-01", "1987-10-01", "2017-08-01", "2019-07-01"], [("1987-03-01", "1987-10-01"), ("2017-08-01", "2019-07-01")]),
+        (["2017-08-01", "2018-08-01", "2019-07-01"], [("2017-08-01", "2019-07-01")]),
+        ([], []),
+    ],
+)
+def test_eras_split_at_long_silences(dates, expected):
+    got = charts.eras(pd.Series(pd.to_datetime(dates)))
+    assert [(a.strftime("%Y-%m-%d"), b.strftime("%Y-%m-%d")) for a, b in got] == expected
+
+
+def test_distant_eras_become_side_by_side_panels_on_one_scale():
+    frame = pd.concat([_series(), _series().assign(period=lambda f: f["period"] + pd.DateOffset(years=30))])
+    spec = charts.stance_chart(frame, period="month", smooth=1, colors=charts.actor_colors(["CA"])).to_dict()
+    assert len(spec["hconcat"]) == 2 and spec["resolve"]["scale"]["y"] == "shared"
 
 
 def _series() -> pd.DataFrame:
