@@ -25,8 +25,10 @@ run: $(STAMP)
 	$(BIN)/tradestance --db $(DB) ingest $(SAMPLE)
 	@mkdir -p out
 	$(BIN)/tradestance --db $(DB) export --format annotations -o out/annotations.jsonl
+	$(BIN)/tradestance --db $(DB) report --out out/report
 	@echo "database: $(DB)"
 	@echo "annotations: out/annotations.jsonl"
+	@echo "report: out/report/index.html (with one CSV per chart beside it)"
 	@echo "try: $(BIN)/tradestance --db $(DB) query \"SELECT issue, count(*) FROM document_issues GROUP BY ALL ORDER BY 2 DESC\""
 
 # The report's browser test needs Debian's chromium; install it where missing (the test skips if this fails).
@@ -51,6 +53,9 @@ quality: dev-eval
 # Performance benchmarks (needs ../shared): prints a table, writes out/bench/*.json. Sizes are options, e.g.
 # make bench BENCH_ARGS="--docs 434 --sizes 1000,5000,10000,18279" (docs/benchmarks.md).
 BENCH_ARGS ?= --docs 200 --sizes 1000,2000,4000
+report: $(STAMP)
+	$(BIN)/tradestance --db $(DB) report --out out/report
+
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py $(BENCH_ARGS)
 

@@ -108,7 +108,7 @@ def test_second_ingest_exits_75_while_one_is_running(tmp_path):
 
 def test_query_waits_for_a_writer_then_gives_a_clear_message(sample_db):
     holder = subprocess.Popen(
-        [sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(sample_db)!r}); print('held', flush=True); time.sleep(3)"],
+        [sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(sample_db)!r}); print('held', flush=True); time.sleep(600)"],
         stdout=subprocess.PIPE, text=True,
     )
     try:
@@ -116,11 +116,14 @@ def test_query_waits_for_a_writer_then_gives_a_clear_message(sample_db):
         env = {**os.environ, "TRADESTANCE_LOCK_TIMEOUT_S": "0.5"}
         quick = subprocess.run([sys.executable, "-m", "pipeline", "--db", str(sample_db), "query", "SELECT 1"], capture_output=True, text=True, env=env)
         assert quick.returncode == EXIT_LOCKED and "locked by another process" in quick.stderr
-        started = time.monotonic()
-        env["TRADESTANCE_LOCK_TIMEOUT_S"] = "20"
-        patient = subprocess.run([sys.executable, "-m", "pipeline", "--db", str(sample_db), "query", "SELECT 42 AS x", "--format", "csv"], capture_output=True, text=True, env=env)
-        assert patient.returncode == 0 and "42" in patient.stdout
-        assert time.monotonic() - started < 20
+        env["TRADESTANCE_LOCK_TIMEOUT_S"] = "60"
+        patient = subprocess.Popen([sys.executable, "-m", "pipeline", "--db", str(sample_db), "query", "SELECT 42 AS x", "--format", "csv"],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        time.sleep(2)
+        assert patient.poll() is None  # still waiting for the writer
+        holder.kill()
+        out, _ = patient.communicate(timeout=60)
+        assert patient.returncode == 0 and "42" in out
     finally:
         holder.kill()
 
