@@ -26,12 +26,14 @@ from pipeline.types import CountryMention, OfficialMention, Quote
 SPEECH_VERBS_FILE = DATA_DIR / "speech_verbs.tsv"
 OPEN_CLOSE = {"“": "”", '"': '"', "„": "“", "«": "»"}
 TURN = re.compile(r"^(?P<label>Q|A|(?:[A-Z][A-Z.'’-]*\s){0,3}[A-Z][A-Z.'’-]+)(?::|\.\s|\s(?=[A-Z]))\s*", re.M)
+LABEL = re.compile(r"^(?P<label>(?:[A-Z][A-Z.'’-]*\s){0,3}[A-Z][A-Z.'’-]+):", re.M)
 PRONOUNS = {"he": "person", "she": "person", "i": "person", "they": "group", "we": "group"}
 BEFORE_TOKENS = 40  # how far back (within the paragraph) an attribution before a quote is looked for
 SUBJECT_GAP = 3
 APPOSITION_GAP = 8
 MAX_MENTION_CHARS = 200  # no mention is longer; bounds the look-back of overlap queries
-RECENT = 300  # how many earlier mentions an antecedent search looks at  # characters between a name and an unnamed-official phrase that is its apposition  # a speech verb without a parsed subject takes a name at most this many tokens before it
+RECENT = 300
+SUBJECT_WINDOW = 600  # characters back within which a subject mention is preferred as antecedent  # how many earlier mentions an antecedent search looks at  # characters between a name and an unnamed-official phrase that is its apposition  # a speech verb without a parsed subject takes a name at most this many tokens before it
 SHORT_QUOTE_WORDS = 3  # shorter quotes need an explicit attribution verb (else they are scare quotes)
 
 
@@ -151,6 +153,7 @@ class Person:
 class Context:
     """What speaker resolution needs about a document, indexed once so each quote costs little."""
 
+    doc: Doc
     officials: ByStart[OfficialMention]
     persons: ByStart[Person]
     speakers: ByStart[Person]
@@ -158,6 +161,12 @@ class Context:
     main: str | None
     quoted: list[tuple[int, int]]
     countries: ByStart[CountryMention]
+    turns: list[tuple[int, str]]
+
+
+def _turn_labels(text: str) -> list[tuple[int, str]]:
+    """Return (offset, label) of lines that open with a speaker label and a colon ("PRESIDENT TRUMP:")."""
+    return [(m.start(), m.group("label").strip()) for m in LABEL.finditer(text) if m.group("label").strip() not in ("Q", "A")]
 
 
 def _context(doc: Doc, quoted: list[tuple[int, int]]) -> Context:
@@ -174,7 +183,7 @@ def _context(doc: Doc, quoted: list[tuple[int, int]]) -> Context:
     for m in officials:
         if m.name:
             by_surname.setdefault(fold(m.name).split()[-1], m)
-    return Context(index, ByStart.of(persons), ByStart.of(speakers), by_surname, main_actor(doc) if len(doc) else None, quoted, ByStart.of(doc._.ts_countries or []))
+    return Context(doc, index, ByStart.of(persons), ByStart.of(speakers), by_surname, main_actor(doc) if len(doc) else None, quoted, ByStart.of(doc._.ts_countries or []), _turn_labels(doc.text))
 
 
 def attribute_quotes(doc: Doc, spans: list[QuoteSpan], verbs: frozenset[str]) -> list[Quote]:
@@ -299,10 +308,17 @@ def _resolve_subject(doc: Doc, subject, ctx: Context, span: QuoteSpan, previous)
     # The subject's own words first ("Huh, who will meet officials, said": Huh, not the officials).
     main = ctx.main
     overlapping = [m for m in ctx.officials.within(sub.start_char - MAX_MENTION_CHARS, sub.end_char) if sub.start_char < m.end]
-    overlapping.sort(key=lambda m: (not (m.start < head_end), not m.name, m.start))
+    covering = [m for m in overlapping if m.start < head_end and subject.idx < m.end]
+    if not covering and (subject.ent_type_ == "PERSON" or subject.pos_ == "PROPN"):
+        overlapping = []  # "Huh, who met three officials, said": the name, not the officials in its clause
+    overlapping.sort(key=lambda m: (m not in covering, not m.name, m.start))
     for m in overlapping[:1]:
         return Speaker(m.name or None, m.country or (None if m.name else main), m.role)
     low = subject.lower_
+    if low in ("i", "we") and ctx.turns:
+        label = _label_before(ctx, span.start)
+        if label is not None:
+            return _turn_speaker(label, ctx)  # first person in a transcript turn is the turn's speaker
     if low in ("it", "they", "we"):
         return Speaker(None, _country_in(ctx, sub) or main)
     if low in PRONOUNS or subject.ent_type_ == "NORP":
@@ -318,6 +334,12 @@ def _resolve_subject(doc: Doc, subject, ctx: Context, span: QuoteSpan, previous)
     return Speaker(None, _country_in(ctx, sub) or main, sub.text)
 
 
+def _label_before(ctx: Context, char: int) -> str | None:
+    """Return the transcript speaker label of the turn a character offset lies in."""
+    i = bisect.bisect_right(ctx.turns, (char, "\uffff")) - 1
+    return ctx.turns[i][1] if i >= 0 else None
+
+
 def _country_in(ctx: Context, span: Span) -> str | None:
     """Return the first country mentioned inside a span."""
     return next((c.code for c in ctx.countries.within(span.start_char, span.end_char)), None)
@@ -325,9 +347,12 @@ def _country_in(ctx: Context, span: Span) -> str | None:
 
 def _nearest_speaker(ctx: Context, before: int, previous) -> Speaker:
     """Resolve "he"/"she" to the nearest earlier official (named or not) or full-named person before the quote."""
-    best_official = next((m for m in reversed(ctx.officials.before(before)[-RECENT:]) if m.end <= before and (m.name or not _is_apposition(m, ctx))), None)
+    recent = [m for m in ctx.officials.before(before)[-RECENT:] if m.end <= before and (m.name or not _is_apposition(m, ctx))]
+    # Centering: the latest mention that was a grammatical subject nearby beats a later object ("X told Y ... he added").
+    subjects = [m for m in recent if before - m.start <= SUBJECT_WINDOW and _is_subject(ctx.doc, m)]
+    best_official = subjects[-1] if subjects else (recent[-1] if recent else None)
     best_person = next((p for p in reversed(ctx.speakers.before(before)[-RECENT:]) if p.end <= before), None)
-    if best_person is not None and (best_official is None or best_person.start > best_official.end):
+    if best_person is not None and (best_official is None or (best_person.start > best_official.end and not subjects)):
         return _expand_person(ctx, best_person.text, before)
     if best_official is not None:
         if not best_official.name:
@@ -336,6 +361,12 @@ def _nearest_speaker(ctx: Context, before: int, previous) -> Speaker:
     if previous is not None:
         return previous[1]
     return Speaker(None, ctx.main)
+
+
+def _is_subject(doc: Doc, mention: OfficialMention) -> bool:
+    """Tell whether a mention is (part of) the subject of its clause."""
+    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    return span is not None and span.root.dep_ in ("nsubj", "nsubjpass")
 
 
 def _is_apposition(mention: OfficialMention, ctx: Context) -> bool:
