@@ -346,24 +346,31 @@ def _country_in(ctx: Context, span: Span) -> str | None:
 
 
 def _nearest_speaker(ctx: Context, before: int, previous) -> Speaker:
-    """Resolve "he"/"she" to the nearest earlier official (named or not) or full-named person before the quote."""
-    recent = [m for m in ctx.officials.before(before)[-RECENT:] if m.end <= before and (m.name or not _is_apposition(m, ctx))]
+    """Resolve "he"/"she" to the nearest earlier official (named or not) or person; recent subjects first."""
+    officials = [m for m in ctx.officials.before(before)[-RECENT:] if m.end <= before and (m.name or not _is_apposition(m, ctx))]
+    persons = [p for p in ctx.persons.before(before)[-RECENT:] if p.end <= before and not _inside(p.start, ctx.quoted) and not _is_official(p, ctx)]
+    candidates = sorted([*officials, *persons], key=lambda m: m.start)
     # Centering: the latest mention that was a grammatical subject nearby beats a later object ("X told Y ... he added").
-    subjects = [m for m in recent if before - m.start <= SUBJECT_WINDOW and _is_subject(ctx.doc, m)]
-    best_official = subjects[-1] if subjects else (recent[-1] if recent else None)
-    best_person = next((p for p in reversed(ctx.speakers.before(before)[-RECENT:]) if p.end <= before), None)
-    if best_person is not None and (best_official is None or (best_person.start > best_official.end and not subjects)):
-        return _expand_person(ctx, best_person.text, before)
-    if best_official is not None:
-        if not best_official.name:
-            return Speaker(None, best_official.country or ctx.main, best_official.role)
-        return Speaker(best_official.name, best_official.country, best_official.role)
+    subjects = [m for m in candidates if before - m.start <= SUBJECT_WINDOW and _is_subject(ctx.doc, m)]
+    named = [m for m in candidates if isinstance(m, OfficialMention) or len(m.text.split()) > 1]
+    best = subjects[-1] if subjects else (named[-1] if named else None)
+    if isinstance(best, Person):
+        return _expand_person(ctx, best.text, before)
+    if best is not None:
+        if not best.name:
+            return Speaker(None, best.country or ctx.main, best.role)
+        return Speaker(best.name, best.country, best.role)
     if previous is not None:
         return previous[1]
     return Speaker(None, ctx.main)
 
 
-def _is_subject(doc: Doc, mention: OfficialMention) -> bool:
+def _is_official(person: Person, ctx: Context) -> bool:
+    """Tell whether a PERSON entity is (inside) an official mention."""
+    return any(m.start <= person.start < m.end for m in ctx.officials.within(person.start - MAX_MENTION_CHARS, person.start + 1))
+
+
+def _is_subject(doc: Doc, mention) -> bool:
     """Tell whether a mention is (part of) the subject of its clause."""
     span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
     return span is not None and span.root.dep_ in ("nsubj", "nsubjpass")
