@@ -19,14 +19,16 @@ from spacy.tokens import Doc, Span
 from pipeline.config import DATA_DIR
 from pipeline.nlp.actors import main_actor
 from pipeline.nlp.data import read_tsv
-from pipeline.nlp.register import fold
+from pipeline.nlp.register import fold, read_register
 from pipeline.nlp.spans import ByStart
 from pipeline.types import CountryMention, OfficialMention, Quote
 
 SPEECH_VERBS_FILE = DATA_DIR / "speech_verbs.tsv"
+SPEAKER_NOUNS_FILE = DATA_DIR / "speaker_nouns.tsv"
 OPEN_CLOSE = {"“": "”", '"': '"', "„": "“", "«": "»"}
 TURN = re.compile(r"^(?P<label>Q|A|(?:[A-Z][A-Z.'’-]*\s){0,3}[A-Z][A-Z.'’-]+)(?::|\.\s|\s(?=[A-Z]))\s*", re.M)
 LABEL = re.compile(r"^(?P<label>(?:[A-Z][A-Z.'’-]*\s){0,3}[A-Z][A-Z.'’-]+):", re.M)
+SPEECH_KINDS = frozenset({"statement", "transcript"})  # documents spoken by their author (remarks, press conferences)
 PRONOUNS = {"he": "person", "she": "person", "i": "person", "they": "group", "we": "group"}
 BEFORE_TOKENS = 40  # how far back (within the paragraph) an attribution before a quote is looked for
 SUBJECT_GAP = 3
@@ -46,6 +48,12 @@ class QuoteSpan:
     paragraph: int
     turn: str | None = None
     continued: bool = False
+
+
+@lru_cache(maxsize=2)
+def read_speaker_nouns(path: Path = SPEAKER_NOUNS_FILE) -> frozenset[str]:
+    """Return the common-noun lemmas that can be speakers ("the official said", "the report said")."""
+    return frozenset(r["lemma"] for r in read_tsv(path))
 
 
 @lru_cache(maxsize=2)
@@ -114,15 +122,16 @@ def _opens(text: str, i: int, p_start: int) -> bool:
 class QuoteFinder:
     """Find quotes and attribute speakers using the parse and the officials found."""
 
-    def __init__(self, nlp: Language, name: str, verbs: frozenset[str]) -> None:
-        """Keep the attribution verbs."""
+    def __init__(self, nlp: Language, name: str, verbs: frozenset[str], speaker_nouns: frozenset[str] = frozenset()) -> None:
+        """Keep the attribution verbs and the nouns that can be speakers."""
         self.name = name
         self.verbs = verbs
+        self.speaker_nouns = speaker_nouns
 
     def __call__(self, doc: Doc) -> Doc:
         """Set ``doc._.ts_quotes`` to the quotes with speakers."""
         transcript = bool(doc.user_data.get("ts_kind") == "transcript") or _looks_like_transcript(doc.text)
-        doc._.ts_quotes = attribute_quotes(doc, find_quote_spans(doc.text, transcript=transcript), self.verbs)
+        doc._.ts_quotes = attribute_quotes(doc, find_quote_spans(doc.text, transcript=transcript), self.verbs, self.speaker_nouns)
         return doc
 
 
@@ -162,6 +171,18 @@ class Context:
     quoted: list[tuple[int, int]]
     countries: ByStart[CountryMention]
     turns: list[tuple[int, str]]
+    speaker_nouns: frozenset[str] = frozenset()
+    author: Speaker | None = None
+
+
+def _author(doc: Doc) -> Speaker | None:
+    """Return who says "I" in remarks and unlabelled transcripts: the main actor's head of state at the date."""
+    if doc.user_data.get("ts_kind") not in SPEECH_KINDS or not len(doc):
+        return None
+    main = main_actor(doc)
+    when = doc._.ts_published
+    holders = read_register().holders("head_of_state", main, when) if main and when else ()
+    return Speaker(holders[0].name, holders[0].country, holders[0].role) if len(holders) == 1 else None
 
 
 def _turn_labels(text: str) -> list[tuple[int, str]]:
@@ -169,7 +190,7 @@ def _turn_labels(text: str) -> list[tuple[int, str]]:
     return [(m.start(), m.group("label").strip()) for m in LABEL.finditer(text) if m.group("label").strip() not in ("Q", "A")]
 
 
-def _context(doc: Doc, quoted: list[tuple[int, int]]) -> Context:
+def _context(doc: Doc, quoted: list[tuple[int, int]], speaker_nouns: frozenset[str] = frozenset()) -> Context:
     """Index the officials and persons outside quotations, and the document's main actor."""
     officials = [m for m in (doc._.ts_officials or []) if not _inside(m.start, quoted)]
     index = ByStart.of(officials)
@@ -183,12 +204,12 @@ def _context(doc: Doc, quoted: list[tuple[int, int]]) -> Context:
     for m in officials:
         if m.name:
             by_surname.setdefault(fold(m.name).split()[-1], m)
-    return Context(doc, index, ByStart.of(persons), ByStart.of(speakers), by_surname, main_actor(doc) if len(doc) else None, quoted, ByStart.of(doc._.ts_countries or []), _turn_labels(doc.text))
+    return Context(doc, index, ByStart.of(persons), ByStart.of(speakers), by_surname, main_actor(doc) if len(doc) else None, quoted, ByStart.of(doc._.ts_countries or []), _turn_labels(doc.text), speaker_nouns, _author(doc))
 
 
-def attribute_quotes(doc: Doc, spans: list[QuoteSpan], verbs: frozenset[str]) -> list[Quote]:
+def attribute_quotes(doc: Doc, spans: list[QuoteSpan], verbs: frozenset[str], speaker_nouns: frozenset[str] = frozenset()) -> list[Quote]:
     """Attach a speaker to each span; short unattributed quotes (scare quotes) are dropped."""
-    ctx = _context(doc, sorted((s.start, s.end) for s in spans))
+    ctx = _context(doc, sorted((s.start, s.end) for s in spans), speaker_nouns)
     quotes: list[Quote] = []
     previous: tuple[QuoteSpan, Speaker] | None = None
     for span in spans:
@@ -274,6 +295,8 @@ def _attribution(doc: Doc, span: QuoteSpan, verbs: frozenset[str], ctx: Context,
         for tok in (window if window is after else reversed(window)):
             if tok.lemma_ in verbs and tok.pos_ in ("VERB", "AUX"):
                 subject = _subject_of(tok, verbs) or _left_name(doc, tok, window)
+                if subject is not None and subject.pos_ == "NOUN" and subject.lemma_.lower() not in ctx.speaker_nouns and not any(m.start <= subject.idx < m.end for m in ctx.officials.within(subject.idx - MAX_MENTION_CHARS, subject.idx + 1)):
+                    continue  # "the deficit continued to grow": not an attribution
                 if subject is not None and not (span.start <= subject.idx < span.end):
                     return _resolve_subject(doc, subject, ctx, span, previous)
             if _is_mark(tok.text):
@@ -319,14 +342,15 @@ def _resolve_subject(doc: Doc, subject, ctx: Context, span: QuoteSpan, previous)
         label = _label_before(ctx, span.start)
         if label is not None:
             return _turn_speaker(label, ctx)  # first person in a transcript turn is the turn's speaker
+    if low in ("i", "we") and ctx.author is not None:
+        return ctx.author
     if low in ("it", "they", "we"):
         return Speaker(None, _country_in(ctx, sub) or main)
     if low in PRONOUNS or subject.ent_type_ == "NORP":
         # "he said", or a description such as "the California Republican said".
         return _nearest_speaker(ctx, span.start, previous)
     if subject.ent_type_ == "PERSON" or subject.pos_ == "PROPN":
-        name = doc[subject.left_edge.i:subject.i + 1].text if subject.ent_type_ == "PERSON" else subject.text
-        return _expand_person(ctx, name, span.start)
+        return _expand_person(ctx, _name_of(doc, subject), span.start)
     role_match = [m for m in ctx.officials.before(span.start)[-RECENT:] if m.end <= span.start and m.role and low in m.role.lower() and m.name]
     if role_match:
         m = role_match[-1]
@@ -338,6 +362,17 @@ def _label_before(ctx: Context, char: int) -> str | None:
     """Return the transcript speaker label of the turn a character offset lies in."""
     i = bisect.bisect_right(ctx.turns, (char, "\uffff")) - 1
     return ctx.turns[i][1] if i >= 0 else None
+
+
+def _name_of(doc: Doc, subject) -> str:
+    """Return the whole name a subject token belongs to: its PERSON entity, else its proper-noun compound."""
+    ent = next((e for e in doc.ents if e.label_ == "PERSON" and e.start <= subject.i < e.end), None) if subject.ent_type_ == "PERSON" else None
+    if ent is not None:
+        return ent.text
+    start = subject.i
+    while start > 0 and (doc[start - 1].pos_ == "PROPN" or (start > 1 and doc[start - 1].text == "-" and doc[start - 2].pos_ == "PROPN")):
+        start -= 1
+    return doc[start:subject.i + 1].text
 
 
 def _country_in(ctx: Context, span: Span) -> str | None:
@@ -389,7 +424,7 @@ def _expand_person(ctx: Context, name: str, before: int) -> Speaker:
     return Speaker(best.removesuffix("'s").removesuffix("’s"), None)
 
 
-@Language.factory("tradestance_quotes", default_config={"verbs_path": str(SPEECH_VERBS_FILE)})
-def make_quote_finder(nlp: Language, name: str, verbs_path: str) -> QuoteFinder:
+@Language.factory("tradestance_quotes", default_config={"verbs_path": str(SPEECH_VERBS_FILE), "speaker_nouns_path": str(SPEAKER_NOUNS_FILE)})
+def make_quote_finder(nlp: Language, name: str, verbs_path: str, speaker_nouns_path: str) -> QuoteFinder:
     """spaCy factory for the quote finder."""
-    return QuoteFinder(nlp, name, read_speech_verbs(Path(verbs_path)))
+    return QuoteFinder(nlp, name, read_speech_verbs(Path(verbs_path)), read_speaker_nouns(Path(speaker_nouns_path)))

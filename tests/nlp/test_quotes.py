@@ -57,3 +57,23 @@ def test_transcript_turns(nlp):
     assert len(quotes) == 3
     assert [q.speaker for q in quotes] == ["Lighthizer", None, "Lighthizer"] or quotes[0].speaker.endswith("Lighthizer")
     assert quotes[1].speaker is None
+
+
+def test_inanimate_subject_is_no_speaker(nlp):
+    text = ('Ildefonso Guajardo spoke in Montreal.\n\n'
+            'He said that for the deficit to continue shrinking next year, "we need far more work on this" across the board.')
+    quotes = run(nlp, text).quotes
+    assert quotes and quotes[0].speaker == "Ildefonso Guajardo"
+
+
+def test_recent_subject_beats_a_later_object(nlp):
+    text = ('Paul Volcker told committee chairman Fernand St. Germain that the plan was risky.\n\n'
+            'He added, "it could well invite retaliation against our firms abroad."')
+    quotes = run(nlp, text, published=date(1987, 3, 24)).quotes
+    assert quotes and quotes[0].speaker == "Paul Volcker"
+
+
+def test_first_person_in_remarks_is_the_author(nlp):
+    text = 'The United States will sign the agreement.\n\nI told them, "Work it out, just work it out between you."'
+    quotes = run(nlp, text, published=date(2019, 9, 25), kind="statement").quotes
+    assert quotes and quotes[0].speaker == "Donald Trump"
