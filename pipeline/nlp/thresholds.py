@@ -39,6 +39,9 @@ NEAR_TOKENS = 6
 ROLE_ORDER = ("proposed", "agreed", "current")
 MAX_HEAD_STEPS = 6
 BORROW_SENTENCES = 2
+# A short story has one main measure a number can borrow; a long speech ranges over too many topics.
+MAX_SENTENCES_FOR_DOC_MEASURE = 40
+ENACTING_KINDS = frozenset({"proclamation"})  # documents whose rules are in force by the document itself
 TARGET_PREPS = frozenset({"on", "against", "to", "with", "into", "of", "as"})
 PAST_TAGS = frozenset({"VBD", "VBN"})
 
@@ -130,14 +133,16 @@ def is_threshold(q: Quantity, ev: Evidence, cues: Cues, *, has_issue: bool) -> b
     return threshold_score(q, ev, cues) > 0
 
 
-def threshold_role(ev: Evidence, cues: Cues) -> str:
-    """Pick the role whose cues weigh most; a past-tense measure verb without other cues is current."""
+def threshold_role(ev: Evidence, cues: Cues, *, enacting: bool = False) -> str:
+    """Pick the role whose cues weigh most; a past-tense measure verb without other cues, or an enacting document, means current."""
     counts = dict(ev.counts)
     if ev.verbs and ev.verbs[0].tag_ in PAST_TAGS and cues.has("measure_verb", ev.verbs[0].lemma_.lower()):
         if not any(counts.get(r, 0.0) for r in ("proposed", "agreed")):
             counts["current"] = counts.get("current", 0.0) + 1.0
     best = max(ROLE_ORDER, key=lambda r: (counts.get(r, 0.0), -ROLE_ORDER.index(r)))
-    return best if counts.get(best, 0.0) > 0 else "other"
+    if counts.get(best, 0.0) > 0:
+        return best
+    return "current" if enacting else "other"
 
 
 def threshold_issue(own: list[str], borrowed: list[str] = ()) -> tuple[str | None, tuple[str, ...]]:
@@ -196,7 +201,7 @@ def find_thresholds(doc: Doc, cues: Cues) -> list[Threshold]:
         own, borrowed = _context_issues(sent_index.get(sent.start_char, 0), sent_starts, issues_by_sent, doc_measure)
         if not is_threshold(q, ev, cues, has_issue=bool(own or borrowed)):
             continue
-        role = threshold_role(ev, cues)
+        role = threshold_role(ev, cues, enacting=doc.user_data.get("ts_kind") in ENACTING_KINDS)
         issue, also = threshold_issue(own, borrowed)
         holder = _holder(span, ev, role, actors)
         out.append(Threshold(q.start, q.end, q.text, q.value, q.unit, q.from_value, role, holder, issue, also))
@@ -228,7 +233,7 @@ def _context_issues(k: int, starts: list[int], by_sent: dict[int, list[str]], do
         borrowed = [i for i in by_sent.get(prev, []) if i in CORE_MEASURES]
         if borrowed:
             return issues, borrowed[:1]
-    return issues, ([doc_measure] if doc_measure else [])
+    return issues, ([doc_measure] if doc_measure and len(starts) <= MAX_SENTENCES_FOR_DOC_MEASURE else [])
 
 
 def _actor_in(lo: int, hi: int, actors: DocActors) -> str | None:
