@@ -27,6 +27,8 @@ _DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
 _PERIOD_BEFORE = re.compile(r"(?:first|second|third|fourth|last|next|past|latter|final|early|late|coming)[\s-]+$", re.I)
 _PERIOD_AFTER = re.compile(r"^[\s-]*(?:of\s+(?:19|20)\d\d|of the year|of the decade|of the century|year|an hour|hour|century|dozen|point|-?hearted|time|way|measure|the time)", re.I)
 _MAX_VALUE = 1e18
+# "for a year", "within a month": a single period after a rule preposition ("a year earlier" is not one).
+_ONE_PERIOD = re.compile(r"\b(?:for|within|over|after|in|by)\s+(?P<q>an?\s+(?P<unit>year|month|week|day))\b(?!\s+(?:earlier|ago|before|later|or so))", re.I)
 INHERIT_CHARS = 80  # how far a bare "700 mln" may be from the amount whose currency it inherits
 
 
@@ -148,6 +150,9 @@ def _atoms(text: str, g: Grammar) -> list[Quantity]:
         kind = main.kind if main else "bare_scaled" if mult else "bare"
         start = m.start() if pre is not None else m.start("n1")  # the optional space before a bare number is not part of it
         atoms.append(Quantity(start, end, text[start:end], value, main.unit if main else "", kind, low=low))
+    for m in _ONE_PERIOD.finditer(text):
+        entry = g.by_surface[m.group("unit").lower()]
+        atoms.append(Quantity(m.start("q"), m.end("q"), m.group("q"), entry.factor, entry.unit, entry.kind))
     for m in g.fraction.finditer(text):
         if _PERIOD_BEFORE.search(text[max(0, m.start() - 12):m.start()]) or _PERIOD_AFTER.match(text[m.end():m.end() + 20]):
             continue

@@ -28,6 +28,8 @@ from pipeline.nlp.numbers import find_quantities, parse_number, parse_quantity
         ("given 48 hours to reply", 48, "other"),
         ("a levy of 20 billion pesetas", 20e9, "ESP"),
         ("a quota of 1,200 tonnes", 1200, "tonnes"),
+        ("a cartel formed for a year", 1, "years"),
+        ("to be notified within a month", 1, "months"),
     ],
 )
 def test_single_forms(text, value, unit):
@@ -72,7 +74,7 @@ def test_list_amounts_inherit_the_currency():
     assert found[1].text == "700 mln" and found[1].value == pytest.approx(7e8)
 
 
-@pytest.mark.parametrize("text", ["the first half of 1987", "in the second half", "we are halfway there"])
+@pytest.mark.parametrize("text", ["the first half of 1987", "in the second half", "we are halfway there", "up from a year earlier"])
 def test_periods_are_not_fractions(text):
     assert find_quantities(text) == []
 
