@@ -80,13 +80,13 @@ def train(obj: Context, labels: tuple[Path, ...], docs: tuple[Path, ...], params
     lexicon = read_cues()
     examples = build_examples(records, documents, extractions, lexicon)
     click.echo(f"train: {len(examples)} examples from {len(files)} label files ({len(documents)} documents)", err=True)
-    cv = None if no_cv else cross_validate(examples, params, lexicon, min_probability=params.min_probability).as_dict()
+    cv = None if no_cv else cross_validate(examples, params, lexicon, min_stance_probability=params.min_stance_probability).as_dict()
     pipeline = fit_model(examples, params, lexicon)
     import sklearn
 
     info = {
-        "params": params_dict(params), "min_probability": params.min_probability, "min_top_probability": params.min_top_probability,
-        "split_targets": params.split_targets, "majority": majority_label(examples), "classes": [str(c) for c in pipeline.classes_],
+        "params": params_dict(params), "min_stance_probability": params.min_stance_probability, "min_top_probability": params.min_top_probability,
+        "split_targets": params.split_targets, "stance_roles": list(params.stance_roles), "majority": majority_label(examples), "classes": [str(c) for c in pipeline.classes_],
         "trained_at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "sklearn": sklearn.__version__,
         "n_examples": len(examples), "n_matched": sum(1 for e in examples if e.matched),
     }

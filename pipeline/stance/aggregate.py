@@ -15,6 +15,7 @@ class Verdict:
 
     label: StanceLabel
     also: tuple[str, ...] = ()
+    role: str = "subject"  # the actor's role in the statement (see statements.Candidate.role)
 
 
 def resolve_target(*, stance: str, actor: str, owners: Sequence[str], others: Sequence[str]) -> str | None:
@@ -48,16 +49,19 @@ def _entry(verdicts: Sequence[Verdict], stance: str, n_support: int, n_oppose: i
     )
 
 
-def aggregate(verdicts: Sequence[Verdict], *, split_targets: bool = True, min_top_probability: float = 0.0) -> tuple[DocumentStance, ...]:
+def aggregate(verdicts: Sequence[Verdict], *, split_targets: bool = True, min_top_probability: float = 0.0,
+              roles: frozenset[str] | None = None) -> tuple[DocumentStance, ...]:
     """Return one stance per (actor, issue) with the dominant stance; an even mix or all-none gives none.
 
     With split_targets, support and oppose aimed at different targets (backing one's own proposal,
     rejecting another's) are two entries, as the spec's worked example has. A pair whose most
     confident statement is below min_top_probability is left out (a stance must be clear somewhere).
+    With roles, only statements where the actor has one of these roles count (an actor merely
+    mentioned in a sentence rarely takes a position there).
     """
     groups: dict[tuple[str, str], list[Verdict]] = {}
     for v in verdicts:
-        if v.label.stance in ("support", "oppose"):
+        if v.label.stance in ("support", "oppose") and (roles is None or v.role in roles):
             groups.setdefault((v.label.statement.actor, v.label.statement.issue), []).append(v)
     out = []
     for key in sorted(groups):

@@ -68,7 +68,8 @@ def render_card(*, info: dict, cv: dict | None, tone: ToneRelation | None, label
         "the words just before/after the actor's mention; the neighbouring sentences (context); and dense features: "
         "cue-lexicon counts (pipeline/data/stance_cues.tsv) in the clause, the actor window and the context, negation flips, "
         "proposal ownership (own vs another's), the actor's role (speaker, author, subject, mentioned), document kind and issue. "
-        f"A support/oppose verdict below probability {params.get('min_probability')} becomes none.",
+        f"A statement takes a stance when p(support) + p(oppose) >= {params.get('min_stance_probability')} (the larger gives the direction); "
+        f"document stances count statements whose actor is {', '.join(params.get('stance_roles', ()))}.",
         "",
         "## Cross-validated scores (statement level)",
         "",

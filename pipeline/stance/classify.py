@@ -37,9 +37,9 @@ class StanceClassifier:
     path: Path | None = None
 
     @property
-    def min_probability(self) -> float:
-        """Return the probability a support/oppose verdict needs (else it becomes none)."""
-        return float(self.info.get("min_probability", 0.5))
+    def min_stance_probability(self) -> float:
+        """Return the probability of taking a stance (support + oppose) a statement needs, else it is none."""
+        return float(self.info.get("min_stance_probability", 0.4))
 
     @property
     def majority(self) -> str:
@@ -52,13 +52,16 @@ class StanceClassifier:
             return []
         probabilities = self.pipeline.predict_proba(feature_frame(candidates, self.lexicon))
         classes = list(self.pipeline.classes_)
+        none, support, oppose = (classes.index(c) for c in ("none", "support", "oppose"))
         out = []
         for row in probabilities:
-            best = int(row.argmax())
-            stance, p = classes[best], float(row[best])
-            if stance != "none" and p < self.min_probability:
-                stance, p = "none", float(row[classes.index("none")])
-            out.append(Prediction(stance, p))
+            # Stance-taking is decided on p(support) + p(oppose), the direction on which is larger:
+            # argmax over three classes misses statements split between the two stances.
+            if 1.0 - row[none] >= self.min_stance_probability:
+                best = support if row[support] >= row[oppose] else oppose
+                out.append(Prediction(classes[best], float(row[best] / (row[support] + row[oppose]))))
+            else:
+                out.append(Prediction("none", float(row[none])))
         return out
 
 
@@ -82,7 +85,7 @@ def label_candidates(classifier: StanceClassifier, candidates: Sequence[Candidat
             statement=dataclasses.replace(statement, target=target), stance=prediction.stance,
             probability=prediction.probability, tone=classifier.tone.text_tone(statement.text),
         )
-        verdicts.append(Verdict(label, candidate.also))
+        verdicts.append(Verdict(label, candidate.also, candidate.role))
     return verdicts
 
 
@@ -92,7 +95,8 @@ def add_stances(classifier: StanceClassifier, document: Document, extraction: Ex
     verdicts = label_candidates(classifier, candidates)
     split = bool(classifier.info.get("split_targets", True))
     top = float(classifier.info.get("min_top_probability", 0.0))
+    roles = classifier.info.get("stance_roles")
     return dataclasses.replace(
-        extraction, statements=tuple(v.label for v in verdicts), stances=aggregate(verdicts, split_targets=split, min_top_probability=top),
+        extraction, statements=tuple(v.label for v in verdicts), stances=aggregate(verdicts, split_targets=split, min_top_probability=top, roles=frozenset(roles) if roles else None),
         tone=classifier.tone.document_tone(document.text),
     )

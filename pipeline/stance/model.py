@@ -38,12 +38,15 @@ class ModelParams:
     classifier: str = "svm"  # logreg | svm (LinearSVC calibrated with CalibratedClassifierCV)
     word_ngrams: tuple[int, int] = (1, 2)
     char_ngrams: tuple[int, int] = (2, 5)
-    max_word_features: int = 20000
-    max_char_features: int = 30000
+    max_word_features: int = 10000
+    max_char_features: int = 15000
+    max_window_features: int = 3000
+    max_context_features: int = 5000
     weights: dict[str, float] = field(default_factory=lambda: {"words": 1.0, "chars": 1.0, "window": 1.0, "context": 0.5, "flags": 1.0})
-    min_probability: float = 0.5
+    min_stance_probability: float = 0.4  # p(support) + p(oppose) a statement needs to take a stance
     min_top_probability: float = 0.0
     split_targets: bool = True
+    stance_roles: tuple[str, ...] = ("speaker", "author", "subject")  # roles whose statements make document stances
     class_weight: str | None = "balanced"
     cv_folds: int = 5
     seed: int = 13
@@ -85,8 +88,8 @@ def build_model(params: ModelParams):
         [
             ("words", TfidfVectorizer(token_pattern=split, ngram_range=tuple(params.word_ngrams), min_df=2, sublinear_tf=True, max_features=params.max_word_features), "masked"),
             ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(params.char_ngrams), min_df=3, sublinear_tf=True, max_features=params.max_char_features), "masked"),
-            ("window", TfidfVectorizer(token_pattern=split, ngram_range=(1, 2), min_df=2), "window"),
-            ("context", TfidfVectorizer(token_pattern=split, min_df=2, sublinear_tf=True), "context"),
+            ("window", TfidfVectorizer(token_pattern=split, ngram_range=(1, 2), min_df=2, max_features=params.max_window_features), "window"),
+            ("context", TfidfVectorizer(token_pattern=split, min_df=2, sublinear_tf=True, max_features=params.max_context_features), "context"),
             ("flags", DictVectorizer(), "flags"),
         ],
         transformer_weights=dict(params.weights),
@@ -105,7 +108,8 @@ def save_model(path: Path, *, pipeline, info: dict) -> None:
     import skops.io
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    skops.io.dump({"format": MODEL_FORMAT, "pipeline": pipeline, "info": info}, path)
+    # Vocabularies are stored as JSON inside the zip; deflate keeps the committed file a few MB.
+    skops.io.dump({"format": MODEL_FORMAT, "pipeline": pipeline, "info": info}, path, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
 
 
 def file_types(path: Path) -> set[str]:

@@ -184,7 +184,7 @@ def lexicon_label(candidate: Candidate, lexicon: CueLexicon) -> str:
     return {1: "support", -1: "oppose", 0: "none"}[lexicon_polarity(candidate.statement.text, lexicon)]
 
 
-def cross_validate(examples: Sequence[Example], params: ModelParams, lexicon: CueLexicon, *, min_probability: float) -> CVResult:
+def cross_validate(examples: Sequence[Example], params: ModelParams, lexicon: CueLexicon, *, min_stance_probability: float) -> CVResult:
     """Grouped (by document) K-fold CV; synthetic examples are only ever trained on, never scored."""
     from sklearn.model_selection import GroupKFold
 
@@ -195,7 +195,7 @@ def cross_validate(examples: Sequence[Example], params: ModelParams, lexicon: Cu
     for train_idx, test_idx in folds.split(real, groups=[e.group for e in real]):
         train = [real[i] for i in train_idx] + synthetic
         test = [real[i] for i in test_idx]
-        classifier = StanceClassifier(pipeline=fit_model(train, params, lexicon), info={"min_probability": min_probability}, lexicon=lexicon)
+        classifier = StanceClassifier(pipeline=fit_model(train, params, lexicon), info={"min_stance_probability": min_stance_probability}, lexicon=lexicon)
         predicted = classifier.predict([e.candidate for e in test])
         majority = majority_label(train)
         for e, p in zip(test, predicted):

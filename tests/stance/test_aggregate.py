@@ -52,3 +52,9 @@ def test_pairs_are_separate_and_low_confidence_dropped():
 ])
 def test_resolve_target(stance, owners, others, expected):
     assert resolve_target(stance=stance, actor="US", owners=owners, others=others) == expected
+
+
+def test_only_listed_roles_make_document_stances():
+    verdicts = [Verdict(_v("oppose").label, (), "mentioned"), Verdict(_v("support", actor="JP").label, (), "speaker")]
+    assert {r.actor for r in aggregate(verdicts, roles=frozenset({"speaker", "subject"}))} == {"JP"}
+    assert {r.actor for r in aggregate(verdicts)} == {"US", "JP"}

@@ -41,11 +41,11 @@ def fitted():
 
 def test_round_trip_predicts_the_same(tmp_path, fitted):
     path = tmp_path / "stance.skops"
-    save_model(path, pipeline=fitted, info={"min_probability": 0.4, "majority": "support"})
+    save_model(path, pipeline=fitted, info={"min_stance_probability": 0.4, "majority": "support"})
     classifier = load_classifier(path)
     assert isinstance(classifier, StanceClassifier) and classifier.majority == "support"
     candidates = [c for c, _ in _candidates()[:3]]
-    original = StanceClassifier(pipeline=fitted, info={"min_probability": 0.4}, lexicon=read_cues())
+    original = StanceClassifier(pipeline=fitted, info={"min_stance_probability": 0.4}, lexicon=read_cues())
     assert [p.stance for p in classifier.predict(candidates)] == [p.stance for p in original.predict(candidates)]
     assert all(0.0 <= p.probability <= 1.0 for p in classifier.predict(candidates))
 
