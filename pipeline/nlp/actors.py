@@ -20,6 +20,7 @@ def main_actor(doc: Doc) -> str | None:
     if subject is not None:
         lo, hi = doc[subject.left_edge.i].idx, subject.right_edge.idx + len(subject.right_edge)
         code = next((c.code for c in countries if lo <= c.start < hi), None)
+        code = code or next((o.country for o in doc._.ts_officials or [] if o.country and lo <= o.start < hi), None)
         if code:
             weights[code] += LEAD_SUBJECT_WEIGHT
     for c in countries:

@@ -8,6 +8,7 @@ unnamed officials ("a senior ministry official") as actors with a country.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -28,6 +29,7 @@ from pipeline.types import CountryMention, OfficialMention
 UNNAMED_HEADS = frozenset({"official", "officials", "spokesman", "spokeswoman", "spokesperson", "negotiator", "negotiators", "diplomat", "diplomats", "minister", "ministers", "source", "sources"})
 MAX_TITLE_TOKENS = 8
 MAX_APPOSITION_TOKENS = 12
+OFFICE_KINDS = frozenset({"proclamation"})  # legal texts name offices ("the USTR shall"), not their holders
 MAX_LIST_NAMES = 5
 NOT_PEOPLE = frozenset({"GPE", "NORP", "LOC", "FAC", "PRODUCT", "EVENT", "LAW", "LANGUAGE", "DATE", "MONEY"})
 
@@ -100,10 +102,28 @@ def find_officials(doc: Doc, rec: OfficialRecognizer) -> list[OfficialMention]:
             mentions.append(mention)
             context.remember(mention)
             taken.update(range(span.start, span.end))
-    mentions.extend(_title_mentions(doc, rec, countries, when, taken))
+    if doc.user_data.get("ts_kind") not in OFFICE_KINDS:
+        mentions.extend(_title_mentions(doc, rec, countries, when, taken))
     mentions.extend(_unnamed_mentions(doc, countries, taken))
     mentions.sort(key=lambda m: m.start)
-    return mentions
+    return _document_names(mentions)
+
+
+def _document_names(mentions: list[OfficialMention]) -> list[OfficialMention]:
+    """Name register people as the document does when it never uses the register's surname ("President Salinas")."""
+    forms: dict[str, list[str]] = {}
+    for m in mentions:
+        if m.official_id and m.method in ("name", "surname"):
+            forms.setdefault(m.official_id, []).append(m.text)
+    renamed = {}
+    for person_id, texts in forms.items():
+        canonical = next(m.name for m in mentions if m.official_id == person_id)
+        surname = fold(canonical).split()[-1] if canonical.split() else ""
+        if surname and not any(surname in fold(t).split() for t in texts):
+            renamed[person_id] = max((t.removesuffix("'s").removesuffix("’s") for t in texts), key=len)
+    if not renamed:
+        return mentions
+    return [dataclasses.replace(m, name=renamed[m.official_id]) if m.official_id in renamed else m for m in mentions]
 
 
 def _as_date(value) -> date | None:
