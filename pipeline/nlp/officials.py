@@ -211,7 +211,7 @@ def _fuzzy_context(span: Span, context: DocContext, cutoff: float) -> OfficialMe
 def _role_text(span: Span, doc: Doc, lex: Lexicon | None = None) -> str | None:
     """Return the title before a name, the apposition after it, or a comma phrase before it; public roles first."""
     words = lex.role_words if lex else frozenset()
-    found = [r for r in (_title_before(span, doc, words), _apposition_after(span, doc), _list_title(span, doc, words), _apposition_before(span, doc)) if r]
+    found = [r for r in (_title_before(span, doc, words), _apposition_after(span, doc), _list_title(span, doc, words), _apposition_before(span, doc, words)) if r]
     if lex is not None:
         public = [r for r in found if _is_public_role(r, lex)]
         if public:
@@ -237,13 +237,16 @@ def _list_title(span: Span, doc: Doc, role_words: frozenset[str]) -> str | None:
     return None
 
 
-def _apposition_before(span: Span, doc: Doc) -> str | None:
+def _apposition_before(span: Span, doc: Doc, role_words: frozenset[str] = frozenset()) -> str | None:
     """Return "A member of the Federal Reserve Board," before ", Robert Heller, said"."""
     if span.start < 2 or doc[span.start - 1].text != ",":
         return None
     start = span.start - 1
     while start > span.sent.start and span.start - start < MAX_APPOSITION_TOKENS and doc[start - 1].text not in (",", ";", ":", "(", ")", '"', "“", "”") and doc[start - 1].ent_type_ != "PERSON":
         start -= 1
+    # Drop the clause before the title ("they said that | Acting Director of ...").
+    while start < span.start - 1 and doc[start].is_lower and doc[start].lower_ not in ("a", "an", "the") and doc[start].lower_ not in role_words:
+        start += 1
     words = doc[start:span.start - 1]
     return words.text if len(words) and words[0].pos_ != "VERB" else None
 
@@ -278,11 +281,17 @@ def _apposition_after(span: Span, doc: Doc) -> str | None:
 
 
 def _is_public_role(role: str, lex: Lexicon) -> bool:
-    """Tell whether a role text names a public office and no business role."""
+    """Tell whether a role text names a public office and no business role outside its public titles."""
     low = f" {role.lower()} "
-    if any(f" {w}" in low for w in lex.non_official if not any(f" {t.phrase} " in low for t in lex.titles if t.role_key in ("legislator", "head_of_state", "head_of_government"))):
+    titles = [t for t in lex.titles if f" {t.phrase} " in low or low.strip().endswith(t.phrase)]
+    if not titles:
         return False
-    return any(f" {t.phrase} " in low or low.strip().endswith(t.phrase) for t in lex.titles)
+    rest = low
+    for t in titles:
+        rest = rest.replace(t.phrase, " ")
+    strong = any(t.role_key in ("legislator", "head_of_state", "head_of_government") for t in titles)
+    # "Chair of the Council of Economic Advisers": the business word is part of a public title.
+    return strong or not any(f" {w}" in rest for w in lex.non_official)
 
 
 def _role_country(span: Span, doc: Doc, role: str, countries: ByStart[CountryMention], lex: Lexicon) -> str | None:

@@ -73,3 +73,19 @@ def test_a_list_of_names_shares_its_title(nlp):
 def test_title_forms_before_unregistered_names(nlp, text):
     ex = run(nlp, text, published=date(1987, 3, 1))
     assert [o for o in ex.officials if o.method == "apposition"]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "country"),
+    [
+        ("I thank Dana Whitfield, the Chair of the Council of Economic Advisers, for her work.", "Dana Whitfield", "US"),
+        ("He was an aide to former External Affairs Commissioner Lucien Marchal, the spokesman said.", "Lucien Marchal", "EU"),
+    ],
+)
+def test_public_titles_that_contain_business_words(nlp, text, name, country):
+    assert (name, country) in _people(run(nlp, text, published=date(1993, 12, 8)))
+
+
+def test_document_form_of_a_register_name(nlp):
+    ex = run(nlp, "They met with President Salinas in Mexico City on Friday.", published=date(1993, 12, 8))
+    assert any(o.name == "President Salinas" or o.name.endswith("Salinas") for o in ex.officials if o.official_id)
