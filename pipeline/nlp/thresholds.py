@@ -123,6 +123,8 @@ def threshold_score(q: Quantity, ev: Evidence, cues: Cues) -> float:
         score += 1.0
     if ev.modifies is not None and cues.has("statistic", ev.modifies):
         score -= 4.0  # "the 170 billion dlr trade deficit" names a statistic whatever the verb
+    elif ev.modifies is not None and cues.has("measure", ev.modifies):
+        score += 2.0  # "a 105 billion peseta plan", "a three-year program": the size of a measure
     return score
 
 
