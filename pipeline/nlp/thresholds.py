@@ -132,7 +132,9 @@ def is_threshold(q: Quantity, ev: Evidence, cues: Cues, *, has_issue: bool) -> b
     """Decide threshold versus statistic: an issue in context and more measure than statistic evidence."""
     if q.unit == "other" or not has_issue:
         return False
-    return threshold_score(q, ev, cues) > 0
+    score = threshold_score(q, ev, cues)
+    # A tie goes to the rule when a measure verb governs the number ("constrain it to the seven billion dollar level").
+    return score > 0 or (score == 0 and bool(ev.verbs) and cues.has("measure_verb", ev.verbs[0].lemma_.lower()))
 
 
 def threshold_role(ev: Evidence, cues: Cues, *, enacting: bool = False) -> str:
