@@ -78,6 +78,7 @@ class Evidence:
     verbs: tuple[Token, ...]
     before: str
     modifies: str | None = None
+    after: str = ""
 
 
 def _cue_counts(sent: Span, anchor: int, cues: Cues) -> dict[str, float]:
@@ -108,17 +109,25 @@ def evidence(span: Span, cues: Cues) -> Evidence:
     before = doc[span.start - 1].lower_ if span.start > 0 else ""
     root = span.root
     modifies = root.head.lemma_.lower() if root.dep_ in ("compound", "nummod", "amod") and root.head.i >= span.end else None
-    return Evidence(_cue_counts(span.sent, span.root.i, cues), governing_verbs(span.root), before, modifies)
+    after = doc[span.end].lower_ if span.end < len(doc) else ""
+    return Evidence(_cue_counts(span.sent, span.root.i, cues), governing_verbs(span.root), before, modifies, after)
 
 
 def threshold_score(q: Quantity, ev: Evidence, cues: Cues) -> float:
     """Score rule-or-measure evidence minus statistic evidence for a quantity."""
     score = max(-3.0, min(3.0, ev.counts.get("measure", 0.0) - ev.counts.get("statistic", 0.0)))
     if ev.verbs:
-        lemma = ev.verbs[0].lemma_.lower()
-        score += 2.0 if cues.has("measure_verb", lemma) else -2.0 if cues.has("statistic_verb", lemma) else 0.0
+        verb = ev.verbs[0]
+        lemma = verb.lemma_.lower()
+        modal = _has_modal(verb, cues)
+        if cues.has("measure_verb", lemma):
+            score += 2.0
+        elif cues.has("statistic_verb", lemma) and not modal:
+            score -= 2.0
+        if cues.has("past_fact_verb", lemma) and verb.tag_ in PAST_TAGS and not modal:
+            score -= 3.0  # "had already bought 310 mln dlrs worth": a completed transaction, a fact
     if q.kind == "duration":
-        if not cues.has("rule_before", ev.before):
+        if not (cues.has("rule_before", ev.before) or cues.has("rule_after", ev.after)):
             return -1.0  # "in one year", "the first two months": a period of time, not a rule's deadline
         score += 1.0
     if ev.modifies is not None and cues.has("statistic", ev.modifies):
@@ -126,6 +135,11 @@ def threshold_score(q: Quantity, ev: Evidence, cues: Cues) -> float:
     elif ev.modifies is not None and cues.has("measure", ev.modifies):
         score += 2.0  # "a 105 billion peseta plan", "a three-year program": the size of a measure
     return score
+
+
+def _has_modal(verb: Token, cues: Cues) -> bool:
+    """Tell whether a verb (or the verb it hangs from) carries a modal of obligation or intent ("must be exported")."""
+    return any(c.dep_ in ("aux", "auxpass") and cues.has("modal", c.lower_) for v in (verb, verb.head) for c in v.children)
 
 
 def is_threshold(q: Quantity, ev: Evidence, cues: Cues, *, has_issue: bool) -> bool:

@@ -67,3 +67,13 @@ def test_seed_stray_headline_is_no_issue_source(seed):
 def test_seed_lightizer(seed):
     _, ex = seed
     assert any(o.text == "Lightizer" and o.name == "Robert Lighthizer" for o in ex.officials)
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    ("Under the bill the sugar must be exported within five years to earn the tariff refund.", True),
+    ("Seoul had already bought 310 mln dlrs worth of U.S. wheat last year, officials said.", False),
+    ("The duty cut takes effect on the date that is 60 days after the date of this proclamation.", True),
+    ("Spain unveiled a 105 billion peseta export subsidy plan on Monday.", True),
+])
+def test_modals_past_facts_and_rule_periods(nlp, text, kept):
+    assert bool(run(nlp, "Officials discussed tariffs and export subsidies.\n\n" + text).thresholds) is kept
