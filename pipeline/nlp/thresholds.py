@@ -108,7 +108,7 @@ def evidence(span: Span, cues: Cues) -> Evidence:
     doc = span.doc
     before = doc[span.start - 1].lower_ if span.start > 0 else ""
     root = span.root
-    modifies = root.head.lemma_.lower() if root.dep_ in ("compound", "nummod", "amod") and root.head.i >= span.end else None
+    modifies = root.head.lemma_.lower() if root.dep_ in ("compound", "nummod", "amod") and root.head.i >= span.end and root.head.pos_ in ("NOUN", "PROPN") else None
     after = doc[span.end].lower_ if span.end < len(doc) else ""
     return Evidence(_cue_counts(span.sent, span.root.i, cues), governing_verbs(span.root), before, modifies, after)
 
@@ -124,17 +124,25 @@ def threshold_score(q: Quantity, ev: Evidence, cues: Cues) -> float:
             score += 2.0
         elif cues.has("statistic_verb", lemma) and not modal:
             score -= 2.0
-        if cues.has("past_fact_verb", lemma) and verb.tag_ in PAST_TAGS and not modal:
-            score -= 3.0  # "had already bought 310 mln dlrs worth": a completed transaction, a fact
+        if _past_fact(ev, cues):
+            score -= 4.0  # "had already bought 310 mln dlrs worth": a completed transaction, a fact
     if q.kind == "duration":
         if not (cues.has("rule_before", ev.before) or cues.has("rule_after", ev.after)):
             return -1.0  # "in one year", "the first two months": a period of time, not a rule's deadline
         score += 1.0
     if ev.modifies is not None and cues.has("statistic", ev.modifies):
         score -= 4.0  # "the 170 billion dlr trade deficit" names a statistic whatever the verb
-    elif ev.modifies is not None and cues.has("measure", ev.modifies):
+    elif ev.modifies is not None and cues.has("measure_noun", ev.modifies):
         score += 2.0  # "a 105 billion peseta plan", "a three-year program": the size of a measure
     return score
+
+
+def _past_fact(ev: Evidence, cues: Cues) -> bool:
+    """Tell whether the governing verb reports a completed transaction ("bought", "exported" without a modal)."""
+    if not ev.verbs:
+        return False
+    verb = ev.verbs[0]
+    return cues.has("past_fact_verb", verb.lemma_.lower()) and verb.tag_ in PAST_TAGS and not _has_modal(verb, cues)
 
 
 def _has_modal(verb: Token, cues: Cues) -> bool:
@@ -148,7 +156,7 @@ def is_threshold(q: Quantity, ev: Evidence, cues: Cues, *, has_issue: bool) -> b
         return False
     score = threshold_score(q, ev, cues)
     # A tie goes to the rule when a measure verb governs the number ("constrain it to the seven billion dollar level").
-    return score > 0 or (score == 0 and bool(ev.verbs) and cues.has("measure_verb", ev.verbs[0].lemma_.lower()))
+    return score > 0 or (score == 0 and bool(ev.verbs) and cues.has("measure_verb", ev.verbs[0].lemma_.lower()) and not _past_fact(ev, cues))
 
 
 def threshold_role(ev: Evidence, cues: Cues, *, enacting: bool = False) -> str:
