@@ -96,7 +96,14 @@ def grammar(path: Path = UNITS_FILE) -> Grammar:
         re.I,
     )
     fraction = re.compile(rf"(?<![\w-])(?P<frac>{fractions})(?![\w-])", re.I)
-    link_from = re.compile(r"^\s*,?\s*(?:(?:up|down|compared|compared with|rising|falling|increasing|decreasing)\s+)?from\s+$", re.I)
+    # "to 85 percent from 62", and, later in the same clause, "85 percent ..., up from 62.5%" or
+    # "75 percent ..., compared with 62.5 percent under NAFTA".
+    link_from = re.compile(
+        r"^(?:\s*,?\s*(?:(?:up|down|compared|compared with|rising|falling|increasing|decreasing)\s+)?from\s+"
+        r"|[^.;:()\n]{0,120}?,\s*(?:up|down|rising|falling|increasing|decreasing)\s+from\s+"
+        r"|[^.;:()\n]{0,120}?,?\s*compared (?:with|to)\s+)$",
+        re.I,
+    )
     return Grammar(amount, fraction, link_from, {u.surface.lower(): u for u in units})
 
 

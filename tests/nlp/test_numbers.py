@@ -58,6 +58,8 @@ def test_ranges(text, value, low):
         ("lift the share to 85 percent from 62 percent", 85, 62),
         ("raise the content share from 62 to 85 percent", 85, 62),
         ("the rate stood at 7 pct, up from five pct", 7, 5),
+        ("cars would need 80 percent regional content to enter duty free, up from 60% today", 80, 60),
+        ("each truck must hold 70 percent local parts, compared with 55 percent under the old pact", 70, 55),
     ],
 )
 def test_changes(text, value, from_value):
@@ -65,6 +67,14 @@ def test_changes(text, value, from_value):
     assert len(found) == 1
     assert found[0].value == pytest.approx(value) and found[0].from_value == pytest.approx(from_value)
     assert found[0].low is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["duties of 25 percent on steel and 10 percent on aluminum", "exports rose 5 pct in March. Imports fell, up from 3 pct"],
+)
+def test_separate_numbers_are_not_linked_as_changes(text):
+    assert all(q.from_value is None for q in find_quantities(text))
 
 
 def test_list_amounts_inherit_the_currency():
