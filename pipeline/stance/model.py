@@ -38,10 +38,10 @@ class ModelParams:
     classifier: str = "svm"  # logreg | svm (LinearSVC calibrated with CalibratedClassifierCV)
     word_ngrams: tuple[int, int] = (1, 2)
     char_ngrams: tuple[int, int] = (2, 5)
-    max_word_features: int = 10000
-    max_char_features: int = 15000
-    max_window_features: int = 3000
-    max_context_features: int = 5000
+    max_word_features: int = 4000
+    max_char_features: int = 4000
+    max_window_features: int = 1500
+    max_context_features: int = 2000
     weights: dict[str, float] = field(default_factory=lambda: {"words": 1.0, "chars": 1.0, "window": 1.0, "context": 0.5, "flags": 1.0})
     min_stance_probability: float = 0.4  # p(support) + p(oppose) a statement needs to take a stance
     min_top_probability: float = 0.0
