@@ -78,7 +78,7 @@ def train(obj: Context, labels: tuple[Path, ...], docs: tuple[Path, ...], params
         spans.setdefault(r.doc_id, []).append((r.start, r.end))
     extractions = extract_for_training(build_nlp(model=obj.settings.spacy_model), documents, spans, batch_size=obj.settings.batch_size)
     lexicon = read_cues()
-    examples = build_examples(records, documents, extractions, lexicon)
+    examples = build_examples(records, documents, extractions, lexicon, neighbour_reach=params.neighbour_reach)
     click.echo(f"train: {len(examples)} examples from {len(files)} label files ({len(documents)} documents)", err=True)
     cv = None if no_cv else cross_validate(examples, params, lexicon, min_stance_probability=params.min_stance_probability).as_dict()
     pipeline = fit_model(examples, params, lexicon)
@@ -86,7 +86,7 @@ def train(obj: Context, labels: tuple[Path, ...], docs: tuple[Path, ...], params
 
     info = {
         "params": params_dict(params), "min_stance_probability": params.min_stance_probability, "min_top_probability": params.min_top_probability,
-        "split_targets": params.split_targets, "stance_roles": list(params.stance_roles), "majority": majority_label(examples), "classes": [str(c) for c in pipeline.classes_],
+        "split_targets": params.split_targets, "neighbour_reach": params.neighbour_reach, "stance_roles": list(params.stance_roles), "majority": majority_label(examples), "classes": [str(c) for c in pipeline.classes_],
         "trained_at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "sklearn": sklearn.__version__,
         "n_examples": len(examples), "n_matched": sum(1 for e in examples if e.matched),
     }

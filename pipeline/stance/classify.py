@@ -42,6 +42,11 @@ class StanceClassifier:
         return float(self.info.get("min_stance_probability", 0.4))
 
     @property
+    def neighbour_reach(self) -> int:
+        """Return how far (chars) an actor's sentence without an issue looks for a tagged neighbour."""
+        return int(self.info.get("neighbour_reach", 0))
+
+    @property
     def majority(self) -> str:
         """Return the majority stance (support or oppose) of the training labels."""
         return str(self.info.get("majority", "support"))
@@ -91,7 +96,7 @@ def label_candidates(classifier: StanceClassifier, candidates: Sequence[Candidat
 
 def add_stances(classifier: StanceClassifier, document: Document, extraction: Extraction) -> Extraction:
     """Return the extraction with statement stances, document stances and tone added."""
-    candidates = build_candidates(document, extraction, proposal_nouns=classifier.lexicon.proposal_nouns)
+    candidates = build_candidates(document, extraction, proposal_nouns=classifier.lexicon.proposal_nouns, neighbour_reach=classifier.neighbour_reach)
     verdicts = label_candidates(classifier, candidates)
     split = bool(classifier.info.get("split_targets", True))
     top = float(classifier.info.get("min_top_probability", 0.0))

@@ -46,6 +46,7 @@ class ModelParams:
     min_stance_probability: float = 0.4  # p(support) + p(oppose) a statement needs to take a stance
     min_top_probability: float = 0.0
     split_targets: bool = True
+    neighbour_reach: int = 5  # a sentence with an actor but no issue takes the issues of a tagged sentence this close (chars)
     stance_roles: tuple[str, ...] = ("speaker", "author", "subject")  # roles whose statements make document stances
     class_weight: str | None = "balanced"
     cv_folds: int = 5

@@ -177,12 +177,46 @@ def sentence_actors(document: Document, extraction: Extraction, start: int, end:
     return list(dict.fromkeys(actors))
 
 
-def build_candidates(document: Document, extraction: Extraction, *, proposal_nouns: frozenset[str] = frozenset()) -> list[Candidate]:
-    """Return one candidate per (sentence, actor, issue); sentences without an actor or issue give none."""
+def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Return the span of the sentence around [start, end), by the light splitter."""
+    lo = max(0, start - CONTEXT_CHARS)
+    cuts = [m.end() for m in SENTENCE_END.finditer(text, lo, start)]
+    s = cuts[-1] if cuts else lo
+    after = SENTENCE_END.search(text, end, min(len(text), end + CONTEXT_CHARS))
+    e = after.start() if after else min(len(text), end + CONTEXT_CHARS)
+    while s < e and text[s].isspace():
+        s += 1
+    return s, e
+
+
+def neighbour_units(document: Document, extraction: Extraction, tagged: dict[tuple[int, int], list[str]], *, reach: int) -> dict[tuple[int, int], list[str]]:
+    """Return sentences with an actor but no issue, given the issues of a tagged sentence within reach."""
+    out: dict[tuple[int, int], list[str]] = {}
+    spans = sorted(tagged)
+    for m in document_mentions(extraction):
+        if any(a <= m.start < b for a, b in spans):
+            continue
+        start, end = sentence_span(document.text, m.start, m.end)
+        if (start, end) in out or any(a < end and start < b for a, b in spans):
+            continue  # already a unit, or the two sentence splitters disagree here
+        near = [k for k in spans if 0 <= start - k[1] <= reach or 0 <= k[0] - end <= reach]
+        if near:
+            out[(start, end)] = [i for k in near for i in tagged[k]]
+    return out
+
+
+def build_candidates(document: Document, extraction: Extraction, *, proposal_nouns: frozenset[str] = frozenset(), neighbour_reach: int = 0) -> list[Candidate]:
+    """Return one candidate per (sentence, actor, issue); sentences without an actor or issue give none.
+
+    With neighbour_reach > 0, a sentence with an actor but no issue also takes the issues of a tagged
+    sentence at most that many characters away (positions are often stated next to the issue).
+    """
     sectors = read_sector_issues()
     sentences: dict[tuple[int, int], list[str]] = {}
     for mention in extraction.issues:
         sentences.setdefault((mention.start, mention.end), []).append(mention.issue)
+    if neighbour_reach:
+        sentences.update(neighbour_units(document, extraction, dict(sentences), reach=neighbour_reach))
     out = []
     for (start, end), issues in sorted(sentences.items()):
         for actor in sentence_actors(document, extraction, start, end):

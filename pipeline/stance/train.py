@@ -125,7 +125,8 @@ def _matches(record: LabelRecord, candidate: Candidate) -> bool:
     return s.actor == record.actor and same_issue and min(record.end, s.end) > max(record.start, s.start)
 
 
-def build_examples(labels: Sequence[LabelRecord], documents: dict[str, Document], extractions: dict[str, Extraction], lexicon: CueLexicon) -> list[Example]:
+def build_examples(labels: Sequence[LabelRecord], documents: dict[str, Document], extractions: dict[str, Extraction], lexicon: CueLexicon,
+                   *, neighbour_reach: int = 0) -> list[Example]:
     """Turn labels into examples built exactly as the classifier sees statements at run time.
 
     A label takes the run-time candidate (sentence, actor, issue) it overlaps; a label no candidate
@@ -140,7 +141,7 @@ def build_examples(labels: Sequence[LabelRecord], documents: dict[str, Document]
         if document is None or extraction is None:
             continue
         if r.doc_id not in by_doc:
-            by_doc[r.doc_id] = build_candidates(document, extraction, proposal_nouns=lexicon.proposal_nouns)
+            by_doc[r.doc_id] = build_candidates(document, extraction, proposal_nouns=lexicon.proposal_nouns, neighbour_reach=neighbour_reach)
         found = [c for c in by_doc[r.doc_id] if _matches(r, c) and (r.doc_id, id(c)) not in used]
         matched = bool(found)
         if found:

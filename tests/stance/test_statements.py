@@ -72,3 +72,14 @@ def test_sentence_bounds_gives_neighbours():
     prev, nxt = sentence_bounds(TEXT, start, end)
     assert prev == "Talks resumed on Monday."
     assert nxt.startswith('"We will not accept it,"')
+
+
+def test_actor_sentence_next_to_an_issue_sentence_takes_its_issues():
+    text = "Japan rejected the demand on Monday. The tariffs would hit electronics."
+    tagged = text.find("The tariffs")
+    extraction = Extraction(doc_id="t:2", countries=(CountryMention(0, 5, "Japan", "JP"),),
+                            issues=(IssueMention(tagged, len(text), "tariffs"),))
+    document = Document(doc_id="t:2", text=text)
+    assert build_candidates(document, extraction) == []
+    candidates = build_candidates(document, extraction, neighbour_reach=5)
+    assert [(c.statement.actor, c.statement.issue, c.statement.text) for c in candidates] == [("JP", "tariffs", "Japan rejected the demand on Monday.")]
