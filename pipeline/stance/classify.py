@@ -39,7 +39,7 @@ class StanceClassifier:
     @property
     def min_stance_probability(self) -> float:
         """Return the probability of taking a stance (support + oppose) a statement needs, else it is none."""
-        return float(self.info.get("min_stance_probability", 0.4))
+        return float(self.info.get("min_stance_probability", 0.5))
 
     @property
     def neighbour_reach(self) -> int:

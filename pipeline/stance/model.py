@@ -43,7 +43,7 @@ class ModelParams:
     max_window_features: int = 1500
     max_context_features: int = 2000
     weights: dict[str, float] = field(default_factory=lambda: {"words": 1.0, "chars": 1.0, "window": 1.0, "context": 0.5, "flags": 1.0})
-    min_stance_probability: float = 0.4  # p(support) + p(oppose) a statement needs to take a stance
+    min_stance_probability: float = 0.5  # p(support) + p(oppose) a statement needs to take a stance
     min_top_probability: float = 0.0
     split_targets: bool = True
     neighbour_reach: int = 5  # a sentence with an actor but no issue takes the issues of a tagged sentence this close (chars)
