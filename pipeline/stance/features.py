@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -84,9 +85,39 @@ def _matches(words: Sequence[str], i: int, cue: Cue) -> bool:
     return head_ok and (last.startswith(cue.tokens[-1]) if cue.prefix else last == cue.tokens[-1])
 
 
+@dataclass(frozen=True, slots=True)
+class CueIndex:
+    """Cues by first token, and one-token prefix cues by prefix length, each with its lexicon order."""
+
+    exact: dict[str, tuple[tuple[int, Cue], ...]]
+    prefixes: dict[int, dict[str, tuple[tuple[int, Cue], ...]]]
+
+
+@lru_cache(maxsize=8)
+def cue_index(lexicon: CueLexicon) -> CueIndex:
+    """Index a lexicon so matching is linear in the words, not words times cues."""
+    exact: dict[str, list] = defaultdict(list)
+    prefixes: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for order, cue in enumerate(lexicon.cues):
+        if len(cue.tokens) == 1 and cue.prefix:
+            prefixes[len(cue.tokens[0])][cue.tokens[0]].append((order, cue))
+        else:
+            exact[cue.tokens[0]].append((order, cue))
+    return CueIndex({k: tuple(v) for k, v in exact.items()}, {n: {k: tuple(v) for k, v in d.items()} for n, d in prefixes.items()})
+
+
 def cue_kinds(words: Sequence[str], lexicon: CueLexicon) -> list[tuple[int, str]]:
-    """Return (position, kind) of every cue hit."""
-    return [(i, c.kind) for i in range(len(words)) for c in lexicon.cues if _matches(words, i, c)]
+    """Return (position, kind) of every cue hit, in word order and lexicon order."""
+    index = cue_index(lexicon)
+    out = []
+    for i, word in enumerate(words):
+        found = list(index.exact.get(word, ()))
+        for n, table in index.prefixes.items():
+            if len(word) >= n:
+                found.extend(table.get(word[:n], ()))
+        found.sort(key=lambda x: x[0])
+        out.extend((i, cue.kind) for _, cue in found if _matches(words, i, cue))
+    return out
 
 
 def count_cues(words: Sequence[str], lexicon: CueLexicon) -> CueCounts:

@@ -45,3 +45,19 @@ def test_feature_row_has_all_columns():
     assert row["window"].startswith("a_rejected")
     assert row["flags"]["role=subject"] == 1.0 and row["flags"]["owner_other"] == 1.0 and row["flags"]["cue_oppose"] > 0
     assert row["context"] == "before after"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ottawa firmly rejected the proposal and threatened to retaliate, but welcomed the talks.",
+        "The minister did not oppose the plan; he supports and welcomes an unprecedented deal.",
+        "",
+    ],
+)
+def test_indexed_cue_matching_equals_the_plain_scan(text):
+    from pipeline.stance.features import _matches, cue_kinds
+
+    lexicon, words = read_cues(), tokens(text)
+    plain = [(i, c.kind) for i in range(len(words)) for c in lexicon.cues if _matches(words, i, c)]
+    assert cue_kinds(words, lexicon) == plain
