@@ -6,6 +6,7 @@ database lock.
 
 from __future__ import annotations
 
+import importlib
 import json
 import signal
 import sys
@@ -34,8 +35,30 @@ def _fail(error: Exception) -> None:
     sys.exit(EXIT_LOCKED if isinstance(error, StoreLockedError) else 1)
 
 
+# Subcommands load on first use, so `tradestance query` does not pay for spaCy, scikit-learn or altair.
+SUBCOMMANDS = {
+    "ingest": "pipeline.commands.ingest",
+    "query": "pipeline.commands.query",
+    "export": "pipeline.commands.export",
+    "evaluate": "pipeline.commands.evaluate",
+    "report": "pipeline.commands.report",
+    "train": "pipeline.commands.train",
+    "annotate": "pipeline.commands.annotate",
+}
+
+
 class Group(click.Group):
-    """A click group that turns TradestanceError into one line and exit code 1 (75 when locked)."""
+    """A click group with lazily imported subcommands that reports TradestanceError as one line."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Return every subcommand name, loaded or not."""
+        return sorted(set(super().list_commands(ctx)) | set(SUBCOMMANDS))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """Import a subcommand's module (which registers it) the first time it is asked for."""
+        if cmd_name not in self.commands and cmd_name in SUBCOMMANDS:
+            importlib.import_module(SUBCOMMANDS[cmd_name])
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context):
         """Invoke the subcommand, reporting known errors without a traceback."""
@@ -64,8 +87,6 @@ def cli(ctx: click.Context, db: Path | None, config_file: Path | None, lock_time
 
 def main() -> None:
     """Entry point of the console script and ``python -m pipeline``."""
-    from pipeline import commands  # noqa: F401  (registers the subcommands)
-
     cli(prog_name="tradestance")
 
 

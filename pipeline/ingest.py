@@ -137,6 +137,9 @@ def _ingest_batch(batch: list[Document], *, db, analyze: Analyze, options: Inges
         for p in planned:
             counts[p.action] += 1
         return
+    if not todo and on_save is None:
+        counts[UNCHANGED] += len(planned)  # nothing to write: do not even open the store again
+        return
     extractions = analyze(todo) if todo else {}
     with writing(db, timeout_s=options.lock_timeout_s) as con:
         inside = (lambda c: on_save(c, size)) if on_save is not None else None

@@ -13,7 +13,6 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import cli
-from pipeline.commands import ingest as _registered  # noqa: F401  (registers the subcommands)
 from pipeline.store.lock import EXIT_LOCKED, ingest_lock
 from tests.conftest import SAMPLE, shared_path, spec_path
 

@@ -9,7 +9,6 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import cli
-from pipeline.commands import ingest as _registered  # noqa: F401  (registers the subcommands)
 from pipeline.config import Settings
 from pipeline.errors import ConfigError
 from pipeline.executors import ExecutorSpec, make_executor

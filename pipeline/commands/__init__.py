@@ -1,3 +1,1 @@
-"""CLI subcommands, one module each; importing this package registers them on ``cli``."""
-
-from pipeline.commands import annotate, evaluate, export, ingest, query, report, train  # noqa: F401
+"""CLI subcommands, one module each; ``pipeline.cli.SUBCOMMANDS`` imports them on first use."""

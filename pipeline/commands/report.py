@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from pipeline.cli import Context, cli
-from pipeline.report import PERIODS, ReportOptions, build_report
+from pipeline.report.options import PERIODS, ReportOptions
 from pipeline.store.db import open_readonly
 
 # Distinct from failures (1) so scripts can tell "nothing to report" apart.
@@ -35,6 +35,8 @@ def report(obj: Context, out_dir: Path, date_from, date_to, issues: tuple[str, .
                                 min_statements=min_statements, max_issues=max_issues)
     except ValueError as e:
         raise click.UsageError(str(e)) from e
+    from pipeline.report.build import build_report  # altair and pandas load only when a report is made
+
     con = open_readonly(obj.settings.db, timeout_s=obj.settings.lock_timeout_s)
     try:
         files = build_report(con, out_dir=out_dir, options=options)

@@ -1,8 +1,7 @@
-"""Trend reports: stance, tone, positions and quotes over time, as one self-contained HTML page."""
+"""Trend reports: stance, tone, positions and quotes over time, as one self-contained HTML page.
 
-from pipeline.report.build import Report, ReportFiles, build_report, make_report, save_report
-from pipeline.report.data import ReportData, read_report_data
-from pipeline.report.options import PERIODS, ReportOptions
-
-__all__ = ["PERIODS", "Report", "ReportData", "ReportFiles", "ReportOptions", "build_report", "make_report",
-           "read_report_data", "save_report"]
+Modules: ``options`` (ReportOptions, PERIODS), ``data`` (read_report_data, read-only queries of the
+views), ``series`` (periods, gaps, smoothing), ``charts`` (altair specs), ``html`` (the page) and
+``build`` (build_report / make_report / save_report). Import from the submodules: the package itself
+stays light so the CLI starts fast.
+"""

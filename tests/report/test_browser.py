@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.report import ReportOptions, build_report
+from pipeline.report.build import build_report
+from pipeline.report.options import ReportOptions
 from pipeline.store.db import open_readonly
 from tests.conftest import ROOT
 from tests.report.browser import INSTALL_HINT, check_page, find_chromium

@@ -10,7 +10,9 @@ import pandas as pd
 import pytest
 
 from pipeline.errors import StoreError
-from pipeline.report import ReportOptions, build_report, make_report, read_report_data
+from pipeline.report.build import build_report, make_report
+from pipeline.report.data import read_report_data
+from pipeline.report.options import ReportOptions
 from pipeline.report.build import format_value
 from pipeline.report.html import doc_anchor
 

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import pipeline.commands  # noqa: F401  (registers the subcommands)
 from pipeline.cli import cli
 from pipeline.stance.queue import QueueItem, order_queue
 from pipeline.stance.statements import Candidate
