@@ -3,7 +3,7 @@
 Options are passed to every script (each takes what it knows), e.g.::
 
     .venv/bin/python bench/run_all.py --docs 200 --sizes 1000,2000,4000
-    make bench BENCH_ARGS="--docs 434 --sizes 1000,5000,10000,18279"
+    make bench BENCH_ARGS="--docs 434 --sizes 1000,5000,10000,16756"
 
 Writes out/bench/<bench>.json per script and out/bench/summary.json (all rows) for DVC plots.
 """
