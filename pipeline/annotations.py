@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from pipeline.errors import InputError
+from pipeline.io.jsonl import read_json_lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,17 +109,7 @@ def annotated_from_json(obj: dict, *, where: str) -> AnnotatedDocument:
 
 def read_annotations(path: Path) -> Iterator[AnnotatedDocument]:
     """Yield annotated documents from an annotations JSONL file (gold or exported)."""
-    try:
-        with Path(path).open(encoding="utf-8") as fh:
-            for lineno, line in enumerate(fh, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    obj = json.loads(line)
-                except json.JSONDecodeError as e:
-                    raise InputError(str(path), f"malformed JSON: {e.msg}", line=lineno) from e
-                yield annotated_from_json(obj, where=f"{path}:{lineno}")
-    except FileNotFoundError as e:
-        raise InputError(str(path), "no such file") from e
-    except UnicodeDecodeError as e:
-        raise InputError(str(path), f"not UTF-8 at byte {e.start}") from e
+    for lineno, obj in read_json_lines(path):
+        if not isinstance(obj, dict):
+            raise InputError(str(path), "expected a JSON object", line=lineno)
+        yield annotated_from_json(obj, where=f"{path}:{lineno}")

@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from pipeline.errors import InputError
+from pipeline.io.jsonl import read_json_lines
 from pipeline.nlp.issues import read_issue_ids
 from pipeline.types import STANCE_LABELS
 
@@ -44,6 +45,7 @@ class LabelRecord:
 def _check(obj: dict, issues: frozenset[str], path: Path, line: int) -> LabelRecord:
     """Validate one label object, naming the file and line on any problem."""
     def fail(message: str) -> InputError:
+        """Build the error for this file and line."""
         return InputError(str(path), message, line=line)
 
     stance = obj.get("stance")
@@ -76,19 +78,10 @@ def read_labels(paths: Sequence[Path]) -> Iterator[LabelRecord]:
     """Yield the labels of JSONL files; an unknown label or bad line stops with file and line."""
     issues = frozenset(read_issue_ids())
     for path in paths:
-        try:
-            fh = Path(path).open(encoding="utf-8")
-        except OSError as e:
-            raise InputError(str(path), f"cannot read label file ({e.strerror})") from e
-        with fh:
-            for lineno, line in enumerate(fh, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    obj = json.loads(line)
-                except json.JSONDecodeError as e:
-                    raise InputError(str(path), f"invalid JSON: {e.msg}", line=lineno) from e
-                yield _check(obj, issues, Path(path), lineno)
+        for lineno, obj in read_json_lines(path):
+            if not isinstance(obj, dict):
+                raise InputError(str(path), "expected a JSON object", line=lineno)
+            yield _check(obj, issues, Path(path), lineno)
 
 
 def save_label(path: Path, record: LabelRecord) -> None:
