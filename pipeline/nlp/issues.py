@@ -118,6 +118,7 @@ class IssueTagger:
         entries: list[tuple[str, tuple[str, ...]]] = []
 
         def add_terms(key: str, terms) -> None:
+            """Tokenise terms and file them under a matcher key."""
             entries.extend((key, tuple(t.lower_ for t in nlp.make_doc(term))) for term in terms)
 
         for issue in patterns:

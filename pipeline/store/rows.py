@@ -65,6 +65,7 @@ def extraction_rows(extractions: Sequence[tuple[Extraction, int]]) -> dict[str, 
     columns: dict[str, dict[str, list]] = {}
 
     def add(table: str, doc_id: str, revision: int, values: dict) -> None:
+        """Append one row's values to a table's columns."""
         cols = columns.setdefault(table, {})
         for key, value in (("doc_id", doc_id), ("revision", revision), *values.items()):
             cols.setdefault(key, []).append(list(value) if isinstance(value, tuple) else value)
