@@ -49,7 +49,7 @@ class Analyzer:
         extractions = extract_documents(self.nlp, documents, batch_size=self.settings.batch_size, max_chars=MAX_CHUNK_CHARS)
         classifier = self.stance
         if classifier is not None:
-            from pipeline.stance.classify import add_stances
+            from pipeline.stance.classify import add_stances_batch
 
-            extractions = [add_stances(classifier, document, extraction) for document, extraction in zip(documents, extractions)]
+            extractions = add_stances_batch(classifier, documents, extractions)
         return {e.doc_id: e for e in extractions}

@@ -81,7 +81,7 @@ def load_classifier(path: Path) -> StanceClassifier | None:
 
 
 def label_candidates(classifier: StanceClassifier, candidates: Sequence[Candidate]) -> list[Verdict]:
-    """Classify candidates, resolve their targets and score their tone."""
+    """Classify candidates in one model call, resolve their targets and score their tone."""
     verdicts = []
     for candidate, prediction in zip(candidates, classifier.predict(candidates)):
         statement = candidate.statement
@@ -94,14 +94,31 @@ def label_candidates(classifier: StanceClassifier, candidates: Sequence[Candidat
     return verdicts
 
 
+def _with_verdicts(classifier: StanceClassifier, document: Document, extraction: Extraction, verdicts: Sequence[Verdict]) -> Extraction:
+    """Return the extraction with its statement labels, aggregated document stances and tone."""
+    roles = classifier.info.get("stance_roles")
+    stances = aggregate(
+        list(verdicts), split_targets=bool(classifier.info.get("split_targets", True)),
+        min_top_probability=float(classifier.info.get("min_top_probability", 0.0)), roles=frozenset(roles) if roles else None,
+    )
+    return dataclasses.replace(extraction, statements=tuple(v.label for v in verdicts), stances=stances, tone=classifier.tone.document_tone(document.text))
+
+
+def add_stances_batch(classifier: StanceClassifier, documents: Sequence[Document], extractions: Sequence[Extraction]) -> list[Extraction]:
+    """Add stances and tone to a batch of extractions with one model call for all their statements."""
+    per_doc = [
+        build_candidates(d, e, proposal_nouns=classifier.lexicon.proposal_nouns, neighbour_reach=classifier.neighbour_reach)
+        for d, e in zip(documents, extractions)
+    ]
+    # One predict_proba over the whole batch: the per-call overhead of scikit-learn dominates small documents.
+    verdicts = label_candidates(classifier, [c for candidates in per_doc for c in candidates])
+    out, start = [], 0
+    for document, extraction, candidates in zip(documents, extractions, per_doc):
+        out.append(_with_verdicts(classifier, document, extraction, verdicts[start:start + len(candidates)]))
+        start += len(candidates)
+    return out
+
+
 def add_stances(classifier: StanceClassifier, document: Document, extraction: Extraction) -> Extraction:
     """Return the extraction with statement stances, document stances and tone added."""
-    candidates = build_candidates(document, extraction, proposal_nouns=classifier.lexicon.proposal_nouns, neighbour_reach=classifier.neighbour_reach)
-    verdicts = label_candidates(classifier, candidates)
-    split = bool(classifier.info.get("split_targets", True))
-    top = float(classifier.info.get("min_top_probability", 0.0))
-    roles = classifier.info.get("stance_roles")
-    return dataclasses.replace(
-        extraction, statements=tuple(v.label for v in verdicts), stances=aggregate(verdicts, split_targets=split, min_top_probability=top, roles=frozenset(roles) if roles else None),
-        tone=classifier.tone.document_tone(document.text),
-    )
+    return add_stances_batch(classifier, [document], [extraction])[0]

@@ -47,3 +47,17 @@ def test_document_without_issue_or_actor_gets_no_stance_and_no_error(analyzer):
     extraction = add_stances(analyzer.stance, document, Extraction(doc_id="t:plain"))
     assert extraction.statements == () and extraction.stances == ()
     assert extraction.tone is not None
+
+
+def test_batch_classification_equals_one_document_at_a_time(analyzer):
+    from pipeline.io.documents import ReadReport, read_documents
+    from pipeline.nlp.extract import extract_documents
+    from pipeline.stance.classify import add_stances_batch
+    from tests.conftest import SAMPLE
+
+    documents = list(read_documents([SAMPLE], report=ReadReport()))[:6]
+    extractions = extract_documents(analyzer.nlp, documents)
+    one_by_one = [add_stances(analyzer.stance, d, e) for d, e in zip(documents, extractions)]
+    batched = add_stances_batch(analyzer.stance, documents, extractions)
+    assert batched == one_by_one
+    assert sum(len(e.statements) for e in batched) > 0
