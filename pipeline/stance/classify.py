@@ -83,12 +83,15 @@ def load_classifier(path: Path) -> StanceClassifier | None:
 def label_candidates(classifier: StanceClassifier, candidates: Sequence[Candidate]) -> list[Verdict]:
     """Classify candidates in one model call, resolve their targets and score their tone."""
     verdicts = []
+    tones: dict[str, float] = {}  # one sentence often carries several actors' statements
     for candidate, prediction in zip(candidates, classifier.predict(candidates)):
         statement = candidate.statement
         target = resolve_target(stance=prediction.stance, actor=statement.actor, owners=candidate.owners, others=candidate.others)
+        if statement.text not in tones:
+            tones[statement.text] = classifier.tone.text_tone(statement.text)
         label = StanceLabel(
             statement=dataclasses.replace(statement, target=target), stance=prediction.stance,
-            probability=prediction.probability, tone=classifier.tone.text_tone(statement.text),
+            probability=prediction.probability, tone=tones[statement.text],
         )
         verdicts.append(Verdict(label, candidate.also, candidate.role))
     return verdicts

@@ -122,6 +122,12 @@ def cue_kinds(words: Sequence[str], lexicon: CueLexicon) -> list[tuple[int, str]
 
 def count_cues(words: Sequence[str], lexicon: CueLexicon) -> CueCounts:
     """Count support and oppose cues, flipping those that follow a negation closely."""
+    return _count_cues(tuple(words), lexicon)
+
+
+@lru_cache(maxsize=8192)
+def _count_cues(words: tuple[str, ...], lexicon: CueLexicon) -> CueCounts:
+    """Count cues of a word tuple (cached: one sentence feeds several actors' candidates and contexts)."""
     hits = cue_kinds(words, lexicon)
     negations = [i for i, k in hits if k == "negation"]
     counts = {"support": 0, "oppose": 0, "negated": 0, "intensity": 0}
