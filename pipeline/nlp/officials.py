@@ -191,9 +191,27 @@ def _resolve_person(span: Span, doc: Doc, rec: OfficialRecognizer, context: DocC
     fuzzy = _fuzzy_context(span, context, lex.fuzzy_cutoff)
     if fuzzy is not None:
         return fuzzy
+    misspelled = _fuzzy_register(span, register, when, lex.fuzzy_cutoff) if len(span) > 1 else None
+    if misspelled is not None:
+        return _registered(register, misspelled, span, when, method="fuzzy", role=role)
     if role and _is_public_role(role, lex):
         return OfficialMention(span.start_char, span.end_char, text, text, _role_country(span, doc, role, countries, lex), role, None, "apposition")
     return None
+
+
+def _fuzzy_register(span: Span, register: Register, when, cutoff: float) -> str | None:
+    """Return the person in office whose first name matches and surname nearly matches ("Robert Lighthiser")."""
+    words = fold(span.text).split()
+    surname = words[-1]
+    if len(surname) < 5:
+        return None
+    choices = {
+        pid: fold(rows[0].name).split()[-1]
+        for pid, rows in register.by_person.items()
+        if fold(rows[0].name).split()[0] == words[0] and register.is_active(pid, when)
+    }
+    best = process.extractOne(surname, choices, scorer=fuzz.ratio, score_cutoff=cutoff)
+    return best[2] if best is not None else None
 
 
 def _fuzzy_context(span: Span, context: DocContext, cutoff: float) -> OfficialMention | None:

@@ -25,6 +25,24 @@ def test_misspelled_surname_resolves(nlp):
 
 
 @pytest.mark.parametrize(
+    ("text", "misspelled", "name"),
+    [
+        ("Robert Lighthiser met reporters on Tuesday.", "Robert Lighthiser", "Robert Lighthizer"),
+        ("Steven Mnuchen met reporters on Tuesday.", "Steven Mnuchen", "Steven Mnuchin"),
+        ("Ildefonso Guajrdo met reporters on Tuesday.", "Ildefonso Guajrdo", "Ildefonso Guajardo"),
+    ],
+)
+def test_misspelled_full_name_without_a_correct_mention(nlp, text, misspelled, name):
+    ex = run(nlp, text, published=date(2018, 1, 29))
+    found = [m for m in ex.officials if m.text == misspelled]
+    assert found and found[0].name == name and found[0].method == "fuzzy"
+
+
+def test_a_stranger_with_a_common_first_name_is_not_resolved(nlp):
+    assert not [m for m in run(nlp, "Robert Smith, a farmer from Iowa, said prices fell.", published=date(2018, 1, 29)).officials if m.name]
+
+
+@pytest.mark.parametrize(
     ("text", "when", "name"),
     [
         ("The U.S. Trade Representative flew home on Friday.", date(2018, 1, 29), "Robert Lighthizer"),
