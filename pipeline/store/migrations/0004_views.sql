@@ -61,10 +61,11 @@ SELECT
 FROM stances s
 JOIN documents d ON d.doc_id = s.doc_id AND d.revision = s.revision;
 
--- Stance counts per actor, issue and day; net = support - oppose, net_share = net / (support + oppose).
-CREATE OR REPLACE VIEW v_stance_daily AS
+-- Stance counts per actor, issue and period (`unit`: 'day', 'week' or 'month'); net = support - oppose,
+-- net_share = net / (support + oppose). `period` is the first day of the period (weeks start on Monday).
+CREATE OR REPLACE MACRO stance_by_period(unit) AS TABLE
 SELECT
-    date AS period,
+    CAST(date_trunc(unit, date) AS DATE) AS period,
     actor,
     issue,
     count(*) AS n_statements,
@@ -81,45 +82,9 @@ FROM v_stance_statements
 WHERE date IS NOT NULL
 GROUP BY ALL;
 
--- As v_stance_daily, per ISO week; `period` is the Monday the week starts on.
-CREATE OR REPLACE VIEW v_stance_weekly AS
-SELECT
-    CAST(date_trunc('week', date) AS DATE) AS period,
-    actor,
-    issue,
-    count(*) AS n_statements,
-    count(*) FILTER (WHERE stance = 'support') AS n_support,
-    count(*) FILTER (WHERE stance = 'oppose') AS n_oppose,
-    count(*) FILTER (WHERE stance NOT IN ('support', 'oppose')) AS n_none,
-    count(*) FILTER (WHERE stance = 'support') - count(*) FILTER (WHERE stance = 'oppose') AS net,
-    (count(*) FILTER (WHERE stance = 'support') - count(*) FILTER (WHERE stance = 'oppose'))
-        / nullif(count(*) FILTER (WHERE stance IN ('support', 'oppose')), 0) AS net_share,
-    avg(tone) AS mean_tone,
-    count(DISTINCT doc_id) AS n_documents,
-    list(DISTINCT doc_id ORDER BY doc_id) AS doc_ids
-FROM v_stance_statements
-WHERE date IS NOT NULL
-GROUP BY ALL;
-
--- As v_stance_daily, per calendar month; `period` is the first day of the month.
-CREATE OR REPLACE VIEW v_stance_monthly AS
-SELECT
-    CAST(date_trunc('month', date) AS DATE) AS period,
-    actor,
-    issue,
-    count(*) AS n_statements,
-    count(*) FILTER (WHERE stance = 'support') AS n_support,
-    count(*) FILTER (WHERE stance = 'oppose') AS n_oppose,
-    count(*) FILTER (WHERE stance NOT IN ('support', 'oppose')) AS n_none,
-    count(*) FILTER (WHERE stance = 'support') - count(*) FILTER (WHERE stance = 'oppose') AS net,
-    (count(*) FILTER (WHERE stance = 'support') - count(*) FILTER (WHERE stance = 'oppose'))
-        / nullif(count(*) FILTER (WHERE stance IN ('support', 'oppose')), 0) AS net_share,
-    avg(tone) AS mean_tone,
-    count(DISTINCT doc_id) AS n_documents,
-    list(DISTINCT doc_id ORDER BY doc_id) AS doc_ids
-FROM v_stance_statements
-WHERE date IS NOT NULL
-GROUP BY ALL;
+CREATE OR REPLACE VIEW v_stance_daily AS SELECT * FROM stance_by_period('day');
+CREATE OR REPLACE VIEW v_stance_weekly AS SELECT * FROM stance_by_period('week');
+CREATE OR REPLACE VIEW v_stance_monthly AS SELECT * FROM stance_by_period('month');
 
 -- History of numeric positions (thresholds) per issue: who held which value, when, from what.
 CREATE OR REPLACE VIEW v_positions AS
