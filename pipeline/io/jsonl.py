@@ -9,12 +9,15 @@ from pathlib import Path
 from pipeline.errors import InputError
 
 
-def read_json_lines(path: Path | str) -> Iterator[tuple[int, object]]:
-    """Yield (line number, parsed object) for each non-blank line; raise InputError on bad input."""
+def read_json_lines(path: Path | str, *, comment: str | None = None) -> Iterator[tuple[int, object]]:
+    """Yield (line number, parsed object) for each non-blank line; raise InputError on bad input.
+
+    With ``comment`` (e.g. "//"), lines starting with it are skipped (the data files use that).
+    """
     try:
         with Path(path).open(encoding="utf-8") as fh:
             for lineno, line in enumerate(fh, start=1):
-                if not line.strip():
+                if not line.strip() or (comment and line.lstrip().startswith(comment)):
                     continue
                 try:
                     yield lineno, json.loads(line)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -11,7 +10,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from pipeline.config import DATA_DIR
-from pipeline.errors import ConfigError
+from pipeline.errors import ConfigError, InputError
+from pipeline.io.jsonl import read_json_lines
 
 
 def read_tsv(path: Path) -> Iterator[dict[str, str]]:
@@ -26,14 +26,12 @@ def read_tsv(path: Path) -> Iterator[dict[str, str]]:
 
 
 def read_jsonl_data(path: Path) -> Iterator[dict]:
-    """Yield objects of a JSONL data file, naming the line on a syntax error."""
-    with path.open(encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, start=1):
-            if line.strip() and not line.lstrip().startswith("//"):
-                try:
-                    yield json.loads(line)
-                except json.JSONDecodeError as e:
-                    raise ConfigError(f"{path}:{lineno}: invalid JSON: {e.msg}") from e
+    """Yield objects of a JSONL data file ('//' lines are comments), naming the line on any error."""
+    try:
+        for _lineno, record in read_json_lines(path, comment="//"):
+            yield record
+    except InputError as e:
+        raise ConfigError(f"{e}; fix the data file or restore it from git") from e
 
 
 def parse_partial_date(text: str, *, end: bool = False) -> date | None:
