@@ -15,7 +15,7 @@ import duckdb
 
 from pipeline.store.db import writing
 from pipeline.store.lock import ingest_lock
-from pipeline.store.save import NEW, REVISED, UNCHANGED, plan, read_states, read_url_owners, save_batch, save_run_end, save_run_start
+from pipeline.store.save import NEW, REVISED, UNCHANGED, Planned, plan, read_states, read_url_owners, save_batch, save_run_end, save_run_start
 from pipeline.types import Document, Extraction
 
 log = logging.getLogger(__name__)
@@ -31,6 +31,9 @@ class IngestOptions:
     limit: int | None = None
     dry_run: bool = False
     lock_timeout_s: float = 10.0
+    # Batches planned with one store read: a rerun of unchanged documents then opens the store once per
+    # window, not once per batch. The scrape cycle uses 1, so each fetched batch is stored before the next.
+    plan_batches: int = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,10 +102,11 @@ def ingest_documents(
                 save_run_start(con, run_id=run_id, command=command)
         try:
             source = itertools.islice(documents, options.limit) if options.limit else documents
-            for batch in batched(source, options.batch_size):
-                _ingest_batch(batch, db=db, analyze=analyze, options=options, run_id=run_id, counts=counts, on_save=on_save)
+            for batch, size in _planned_batches(source, db=db, options=options):
+                counts["read"] += size
+                _ingest_batch(batch, size=size, db=db, analyze=analyze, options=options, run_id=run_id, counts=counts, on_save=on_save)
                 if on_batch:
-                    on_batch(len(batch))
+                    on_batch(size)
                 if stop is not None and stop.is_set():
                     status = "interrupted"
                     log.info("stop requested: finished the current batch and stopping")
@@ -122,16 +126,28 @@ def ingest_documents(
     return summary
 
 
-def _ingest_batch(batch: list[Document], *, db, analyze: Analyze, options: IngestOptions, run_id: str, counts: dict,
-                  on_save: Callable[[duckdb.DuckDBPyConnection, int], None] | None) -> None:
-    """Plan one batch with a short read, analyze it with no connection held, then save it."""
-    size = len(batch)
-    batch = list({d.doc_id: d for d in batch}.values())  # a doc_id repeated in one batch: last wins
+def _plan_window(window: list[Document], *, db, options: IngestOptions) -> list[Planned]:
+    """Plan a window of documents (new, revised or unchanged) with one short store read."""
+    window = list({d.doc_id: d for d in window}.values())  # a doc_id repeated in one window: last wins
     with writing(db, timeout_s=options.lock_timeout_s) as con:
-        batch = _adopt_url_owner(batch, read_url_owners(con, [d.url for d in batch if d.url]))
-        states = read_states(con, [d.doc_id for d in batch])
-    planned = plan(batch, states)
-    counts["read"] += len(batch)
+        window = _adopt_url_owner(window, read_url_owners(con, [d.url for d in window if d.url]))
+        states = read_states(con, [d.doc_id for d in window])
+    return plan(window, states)
+
+
+def _planned_batches(source: Iterable[Document], *, db, options: IngestOptions) -> Iterator[tuple[list[Planned], int]]:
+    """Yield (planned batch, documents read for it): windows of batches are planned with one store read."""
+    for window in batched(source, options.batch_size * max(1, options.plan_batches)):
+        planned = _plan_window(window, db=db, options=options)
+        dropped = len(window) - len(planned)  # repeated doc_ids still count as read
+        for i, start in enumerate(range(0, len(planned), options.batch_size)):
+            batch = planned[start:start + options.batch_size]
+            yield batch, len(batch) + (dropped if i == 0 else 0)
+
+
+def _ingest_batch(planned: list[Planned], *, size: int, db, analyze: Analyze, options: IngestOptions, run_id: str, counts: dict,
+                  on_save: Callable[[duckdb.DuckDBPyConnection, int], None] | None) -> None:
+    """Analyze one planned batch with no connection held, then save it in one short write."""
     todo = [p.document for p in planned if p.action != UNCHANGED]
     if options.dry_run:
         for p in planned:

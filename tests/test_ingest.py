@@ -80,3 +80,19 @@ def test_a_failing_analysis_keeps_earlier_batches(tmp_path, analyzer):
     assert _counts(db)["documents"] == 3
     rerun = ingest_documents(_sample(), db=db, analyze=analyzer, options=IngestOptions(batch_size=3))
     assert (rerun.new, rerun.unchanged) == (5, 3)
+
+
+@pytest.mark.parametrize("plan_batches,opens", [(1, 2 + 10), (4, 2 + 3), (16, 2 + 1)])
+def test_unchanged_rerun_opens_the_store_once_per_planning_window(tmp_path, analyzer, monkeypatch, plan_batches, opens):
+    import pipeline.ingest
+
+    db = tmp_path / "t.duckdb"
+    docs = _sample(30)
+    ingest_documents(docs, db=db, analyze=analyzer, options=IngestOptions(batch_size=3))
+    real, seen = pipeline.ingest.writing, []
+    monkeypatch.setattr(pipeline.ingest, "writing", lambda *a, **k: seen.append(1) or real(*a, **k))
+    progress = []
+    summary = ingest_documents(docs, db=db, analyze=analyzer, on_batch=progress.append,
+                               options=IngestOptions(batch_size=3, plan_batches=plan_batches))
+    assert (summary.read, summary.unchanged, sum(progress), len(progress)) == (30, 30, 30, 10)
+    assert len(seen) == opens  # run start + run end + one planning read per window of batches

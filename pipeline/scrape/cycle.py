@@ -288,7 +288,7 @@ def run_cycle(
     with Fetcher(options=fetch_options) as fetcher:
         cycle = _Cycle(sources, db=db, fetcher=fetcher, options=options, stop=stop)
         ingest_options = IngestOptions(batch_size=options.batch_size, dry_run=options.dry_run,
-                                       lock_timeout_s=options.lock_timeout_s, limit=options.limit)
+                                       lock_timeout_s=options.lock_timeout_s, limit=options.limit, plan_batches=1)
         summary = ingest_documents(
             cycle.documents(), db=db, analyze=analyze, options=ingest_options, command="ingest --sources",
             stop=stop, run_id=cycle.cycle_id, on_save=None if options.dry_run else cycle.save_with_batch,
