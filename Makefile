@@ -46,7 +46,8 @@ dev-eval: $(STAMP)
 	rm -f out/dev-eval.duckdb
 	$(BIN)/tradestance --db out/dev-eval.duckdb evaluate corpora/gold/dev.jsonl \
 	  --docs $(SHARED)/reuters21578/trade.jsonl --docs $(SHARED)/us_gov/proclamations_trade.jsonl \
-	  --docs $(SHARED)/us_gov/speeches_trade.jsonl --docs $(SHARED)/seed/documents.jsonl --json out/dev-eval.json
+	  --docs $(SHARED)/us_gov/speeches_trade.jsonl --docs $(SHARED)/seed/documents.jsonl --json out/dev-eval.json \
+	  --model-card models/stance.md
 
 quality: dev-eval
 

@@ -21,7 +21,7 @@ from pipeline.stance.tone import ToneScorer
 from pipeline.stance.train import build_examples, cross_validate, extract_for_training, fit_model, majority_label, synthetic_documents
 
 SHARED = PROJECT_DIR.parent / "shared" / "corpora"
-DEFAULT_DOCS = (SHARED / "reuters21578" / "trade.jsonl", SHARED / "us_gov" / "speeches_trade.jsonl",
+DEFAULT_DOCS = (SHARED / "reuters21578" / "all.jsonl.gz", SHARED / "us_gov" / "speeches_trade.jsonl",
                 SHARED / "us_gov" / "proclamations_trade.jsonl", SHARED / "seed" / "documents.jsonl")
 DEV_DOCS = PROJECT_DIR / "corpora" / "gold" / "dev_docs.tsv"
 
@@ -81,16 +81,16 @@ def train(obj: Context, labels: tuple[Path, ...], docs: tuple[Path, ...], params
     examples = build_examples(records, documents, extractions, lexicon, neighbour_reach=params.neighbour_reach)
     click.echo(f"train: {len(examples)} examples from {len(files)} label files ({len(documents)} documents)", err=True)
     cv = None if no_cv else cross_validate(examples, params, lexicon, min_stance_probability=params.min_stance_probability).as_dict()
-    pipeline = fit_model(examples, params, lexicon)
+    fitted = fit_model(examples, params, lexicon)
     import sklearn
 
     info = {
         "params": params_dict(params), "min_stance_probability": params.min_stance_probability, "min_top_probability": params.min_top_probability,
-        "split_targets": params.split_targets, "neighbour_reach": params.neighbour_reach, "stance_roles": list(params.stance_roles), "majority": majority_label(examples), "classes": [str(c) for c in pipeline.classes_],
+        "split_targets": params.split_targets, "neighbour_reach": params.neighbour_reach, "stance_roles": list(params.stance_roles), "majority": majority_label(examples), "classes": fitted.classes,
         "trained_at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "sklearn": sklearn.__version__,
         "n_examples": len(examples), "n_matched": sum(1 for e in examples if e.matched),
     }
-    save_model(model_path, pipeline=pipeline, info=info)
+    save_model(model_path, model=fitted, info=info)
     tone = ToneScorer()
     relation = tone_relation([(e.stance, tone.text_tone(e.candidate.statement.text)) for e in examples if e.origin != "synthetic"])
     counts = {f.name: Counter(r.stance for r in read_labels([f])) for f in files}

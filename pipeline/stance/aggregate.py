@@ -49,6 +49,13 @@ def _entry(verdicts: Sequence[Verdict], stance: str, n_support: int, n_oppose: i
     )
 
 
+def dominant(verdicts: Sequence[Verdict]) -> str | None:
+    """Return the dominant stance of stance-taking verdicts by confidence-weighted vote (None for an even mix)."""
+    # Each statement weighs its direction's probability (0.5..1), so counts decide and confidence breaks ties.
+    score = sum(v.label.probability * (1 if v.label.stance == "support" else -1) for v in verdicts)
+    return "support" if score > 0 else "oppose" if score < 0 else None
+
+
 def aggregate(verdicts: Sequence[Verdict], *, split_targets: bool = True, min_top_probability: float = 0.0,
               roles: frozenset[str] | None = None) -> tuple[DocumentStance, ...]:
     """Return one stance per (actor, issue) with the dominant stance; an even mix or all-none gives none.
@@ -73,6 +80,6 @@ def aggregate(verdicts: Sequence[Verdict], *, split_targets: bool = True, min_to
         targets = {s: _most_common(v.label.statement.target for v in group if v.label.stance == s) for s in ("support", "oppose")}
         if split_targets and n_support and n_oppose and targets["support"] != targets["oppose"] and None not in targets.values():
             out += [_entry(group, "support", n_support, n_oppose), _entry(group, "oppose", n_support, n_oppose)]
-        elif n_support != n_oppose:
-            out.append(_entry(group, "support" if n_support > n_oppose else "oppose", n_support, n_oppose))
+        elif (stance := dominant(group)) is not None:
+            out.append(_entry(group, stance, n_support, n_oppose))
     return tuple(out)

@@ -67,9 +67,10 @@ def render_card(*, info: dict, cv: dict | None, tone: ToneRelation | None, label
         f"char_wb {tuple(params.get('char_ngrams', ()))}-grams of the sentence with the actor masked (`zzactor`) and other actors masked (`zzother`); "
         "the words just before/after the actor's mention; the neighbouring sentences (context); and dense features: "
         "cue-lexicon counts (pipeline/data/stance_cues.tsv) in the clause, the actor window and the context, negation flips, "
-        "proposal ownership (own vs another's), the actor's role (speaker, author, subject, mentioned), document kind and issue. "
-        f"A statement takes a stance when p(support) + p(oppose) >= {params.get('min_stance_probability')} (the larger gives the direction); "
-        f"document stances count statements whose actor is {', '.join(params.get('stance_roles', ()))}.",
+        "proposal ownership (own vs another's), the actor's role (speaker, author, subject, mentioned; \"he said\" goes to the person named last), "
+        "document kind and issue, and conjunctions of ownership and role with the cue polarity. "
+        f"{_decision(params)} Document stances count statements whose actor is {', '.join(params.get('stance_roles', ()))}, "
+        "one entry per (actor, issue) by confidence-weighted vote (two when one's own measure is backed and another's opposed).",
         "",
         "## Cross-validated scores (statement level)",
         "",
@@ -89,6 +90,14 @@ def render_card(*, info: dict, cv: dict | None, tone: ToneRelation | None, label
         ]
     lines += ["## Dev-gold scores (document level, spec scorer)", "", DEV_BEGIN, render_dev(dev) if dev else "Run `make dev-eval` (it updates this section).", DEV_END, ""]
     return "\n".join(lines)
+
+
+def _decision(params: dict) -> str:
+    """Describe how a statement's label is decided (two-stage or three-class)."""
+    if params.get("two_stage"):
+        return (f"Two stages on the same features: a none-vs-stance detector (a statement takes a stance when p(stance) >= "
+                f"{params.get('min_stance_probability')}) and a support-vs-oppose model trained on the stance-taking statements only.")
+    return f"A statement takes a stance when p(support) + p(oppose) >= {params.get('min_stance_probability')} (the larger gives the direction)."
 
 
 def render_dev(scores: dict) -> str:

@@ -17,6 +17,8 @@ from pipeline.types import Document, Extraction, StanceLabel
 
 log = logging.getLogger(__name__)
 
+STANCE = "stance"  # the detector's positive class in a two-stage model
+
 
 @dataclass(frozen=True, slots=True)
 class Prediction:
@@ -33,6 +35,7 @@ class StanceClassifier:
     pipeline: object
     info: dict
     lexicon: CueLexicon
+    polarity: object | None = None
     tone: ToneScorer = field(default_factory=ToneScorer)
     path: Path | None = None
 
@@ -55,7 +58,10 @@ class StanceClassifier:
         """Return a prediction per candidate."""
         if not candidates:
             return []
-        probabilities = self.pipeline.predict_proba(feature_frame(candidates, self.lexicon))
+        frame = feature_frame(candidates, self.lexicon)
+        if self.polarity is not None:
+            return self._predict_two_stage(frame)
+        probabilities = self.pipeline.predict_proba(frame)
         classes = list(self.pipeline.classes_)
         none, support, oppose = (classes.index(c) for c in ("none", "support", "oppose"))
         out = []
@@ -69,6 +75,20 @@ class StanceClassifier:
                 out.append(Prediction("none", float(row[none])))
         return out
 
+    def _predict_two_stage(self, frame) -> list[Prediction]:
+        """Predict with the stance detector, then the direction with the polarity model (same features)."""
+        matrix = self.pipeline.named_steps["features"].transform(frame)
+        detector = self.pipeline.named_steps["classifier"]
+        p_stance = detector.predict_proba(matrix)[:, list(detector.classes_).index(STANCE)]
+        p_support = self.polarity.predict_proba(matrix)[:, list(self.polarity.classes_).index("support")]
+        out = []
+        for stance, support in zip(p_stance, p_support):
+            if stance >= self.min_stance_probability:
+                out.append(Prediction("support", float(support)) if support >= 0.5 else Prediction("oppose", float(1.0 - support)))
+            else:
+                out.append(Prediction("none", float(1.0 - stance)))
+        return out
+
 
 def load_classifier(path: Path) -> StanceClassifier | None:
     """Load the stance classifier from a skops file; None (with a warning) when there is none yet."""
@@ -77,7 +97,7 @@ def load_classifier(path: Path) -> StanceClassifier | None:
         log.warning("no stance model at %s; stances are left empty (run `tradestance train`)", path)
         return None
     loaded = read_model(path)
-    return StanceClassifier(pipeline=loaded["pipeline"], info=dict(loaded["info"]), lexicon=read_cues(), path=path)
+    return StanceClassifier(pipeline=loaded["pipeline"], polarity=loaded.get("polarity"), info=dict(loaded["info"]), lexicon=read_cues(), path=path)
 
 
 def label_candidates(classifier: StanceClassifier, candidates: Sequence[Candidate]) -> list[Verdict]:

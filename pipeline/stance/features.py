@@ -179,6 +179,12 @@ def flags(candidate: Candidate, words: Sequence[str], window: Sequence[str], con
         "actor_in_text": float(ACTOR_MARK in words),
         "quote": float(candidate.role == "speaker"),
     }
+    # Whose measure it is flips what the cues mean ("welcomes" one's own plan, "rejects" another's),
+    # which a linear model only sees through explicit conjunctions.
+    own = "self" if statement.actor in candidate.owners else "other" if out["owner_other"] else "none"
+    out[f"own={own}|polarity={clause.polarity}"] = 1.0
+    out[f"own={own}|issue={statement.issue}"] = 1.0
+    out[f"role={candidate.role}|polarity={clause.polarity}"] = 1.0
     return out
 
 

@@ -46,9 +46,10 @@ class ModelParams:
     min_stance_probability: float = 0.5  # p(support) + p(oppose) a statement needs to take a stance
     min_top_probability: float = 0.0
     split_targets: bool = True
-    neighbour_reach: int = 5  # a sentence with an actor but no issue takes the issues of a tagged sentence this close (chars)
+    neighbour_reach: int = 100  # a sentence with an actor but no issue takes the issues of a tagged sentence this close (chars)
     stance_roles: tuple[str, ...] = ("speaker", "author", "subject")  # roles whose statements make document stances
     class_weight: str | None = "balanced"
+    two_stage: bool = True  # a none-vs-stance detector plus a support-vs-oppose model (else one three-class model)
     cv_folds: int = 5
     seed: int = 13
 
@@ -74,15 +75,43 @@ def read_params(path: Path | None) -> ModelParams:
     return ModelParams(**values)
 
 
+@dataclass(frozen=True, slots=True)
+class FittedStance:
+    """A fitted model: the pipeline (three-class, or the stance detector) and the optional polarity classifier.
+
+    The polarity classifier reads the pipeline's feature matrix, so the features are built once.
+    """
+
+    pipeline: object
+    polarity: object | None = None
+
+    @property
+    def classes(self) -> list[str]:
+        """Return the stance labels the model predicts."""
+        if self.polarity is None:
+            return [str(c) for c in self.pipeline.classes_]
+        return ["none", *(str(c) for c in self.polarity.classes_)]
+
+
+def build_classifier(params: ModelParams):
+    """Return an unfitted classifier of the configured kind."""
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.svm import LinearSVC
+
+    if params.classifier == "svm":
+        return CalibratedClassifierCV(LinearSVC(C=params.C, class_weight=params.class_weight), cv=3)
+    if params.classifier == "logreg":
+        return LogisticRegression(C=params.C, class_weight=params.class_weight, max_iter=3000)
+    raise ModelError(f"params: stance.classifier must be 'logreg' or 'svm', not {params.classifier!r}")
+
+
 def build_model(params: ModelParams):
     """Return an unfitted scikit-learn pipeline for feature frames (see features.FEATURE_COLUMNS)."""
-    from sklearn.calibration import CalibratedClassifierCV
     from sklearn.compose import ColumnTransformer
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import Pipeline
-    from sklearn.svm import LinearSVC
 
     split = r"\S+"  # the feature builder already tokenised the text
     columns = ColumnTransformer(
@@ -95,22 +124,19 @@ def build_model(params: ModelParams):
         ],
         transformer_weights=dict(params.weights),
     )
-    if params.classifier == "svm":
-        classifier = CalibratedClassifierCV(LinearSVC(C=params.C, class_weight=params.class_weight), cv=3)
-    elif params.classifier == "logreg":
-        classifier = LogisticRegression(C=params.C, class_weight=params.class_weight, max_iter=3000)
-    else:
-        raise ModelError(f"params: stance.classifier must be 'logreg' or 'svm', not {params.classifier!r}")
-    return Pipeline([("features", columns), ("classifier", classifier)])
+    return Pipeline([("features", columns), ("classifier", build_classifier(params))])
 
 
-def save_model(path: Path, *, pipeline, info: dict) -> None:
-    """Write the fitted pipeline and its info (settings, classes, majority label) with skops."""
+def save_model(path: Path, *, model: FittedStance, info: dict) -> None:
+    """Write the fitted model and its info (settings, classes, majority label) with skops."""
     import skops.io
 
     path.parent.mkdir(parents=True, exist_ok=True)
+    content = {"format": MODEL_FORMAT, "pipeline": model.pipeline, "info": info}
+    if model.polarity is not None:
+        content["polarity"] = model.polarity
     # Vocabularies are stored as JSON inside the zip; deflate keeps the committed file a few MB.
-    skops.io.dump({"format": MODEL_FORMAT, "pipeline": pipeline, "info": info}, path, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
+    skops.io.dump(content, path, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
 
 
 def file_types(path: Path) -> set[str]:

@@ -19,12 +19,14 @@ from pipeline.nlp.data import read_tsv
 from pipeline.types import Document, Extraction, Statement
 
 ISSUE_ROLES_FILE = DATA_DIR / "stance_issues.tsv"
+SPEECH_VERBS_FILE = DATA_DIR / "speech_verbs.tsv"
 AUTHOR_KINDS = frozenset({"statement", "proclamation", "release"})
 ACTOR_MARK = "zzactor"
 OTHER_MARK = "zzother"
 CONTEXT_CHARS = 400  # how far to look for the neighbouring sentences
 SUBJECT_CHARS = 60  # the first actor mentioned this early in the sentence is taken as its subject
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])|\n\s*\n|\n(?=\s*[A-Z\"“])")
+ANTECEDENT_CHARS = 1000  # "he said" refers to a person named at most this far before it
 POSSESSIVE = re.compile(r"^\s*(?:'s|’s|')?\s+(?:[a-z-]+\s+){0,2}?(?P<noun>[a-z-]+)")
 
 
@@ -55,6 +57,14 @@ class Mention:
 def read_sector_issues(path: Path = ISSUE_ROLES_FILE) -> frozenset[str]:
     """Return the issue ids that are sectors (they go to `also` beside a measure)."""
     return frozenset(r["issue"] for r in read_tsv(path) if r["role"] == "sector")
+
+
+@lru_cache(maxsize=2)
+def reported_speech_pattern(path: Path = SPEECH_VERBS_FILE) -> re.Pattern[str]:
+    """Return the pattern of a pronoun attribution ("..., he said", "she told reporters", "said he")."""
+    forms = sorted({f for r in read_tsv(path) for f in (r["lemma"] + "s", r["past"]) if r.get("past")}, key=len, reverse=True)
+    verbs = "|".join(map(re.escape, forms))
+    return re.compile(rf"\b(?:he|she)\s+(?:\w+ly\s+)?(?:{verbs})\b|\b(?:{verbs})\s+(?:he|she)\b", re.IGNORECASE)
 
 
 def group_issues(issues: Sequence[str], *, sectors: frozenset[str]) -> list[tuple[str, tuple[str, ...]]]:
@@ -94,8 +104,8 @@ def _inside(start: int, end: int, items) -> list:
     return [i for i in items if i.start >= start and i.end <= end]
 
 
-def _speakers(start: int, end: int, extraction: Extraction) -> list[Mention]:
-    """Return the speakers of quotes that cover most of the span or lie inside it."""
+def _speakers(start: int, end: int, extraction: Extraction, *, text: str) -> list[Mention]:
+    """Return the speakers of quotes that cover most of the span or lie inside it, else a "he said" speaker."""
     out = []
     for q in extraction.quotes:
         overlap = min(q.end, end) - max(q.start, start)
@@ -103,7 +113,29 @@ def _speakers(start: int, end: int, extraction: Extraction) -> list[Mention]:
             continue
         if overlap >= 0.5 * min(end - start, q.end - q.start):
             out.append(Mention(q.start, q.end, q.speaker_country, q.speaker))
+    if not out:
+        reported = reported_speaker(text, start, end, extraction)
+        out += [reported] if reported else []
     return out
+
+
+def _people(extraction: Extraction) -> list[Mention]:
+    """Return the named people of a document with a country: officials and quote speakers."""
+    out = [Mention(o.start, o.end, o.country, o.name) for o in extraction.officials if o.country and o.name]
+    out += [Mention(q.start, q.end, q.speaker_country, q.speaker) for q in extraction.quotes if q.speaker and q.speaker_country]
+    return out
+
+
+def reported_speaker(text: str, start: int, end: int, extraction: Extraction) -> Mention | None:
+    """Return who "he said" in the span refers to: the person named last before the pronoun, if near."""
+    found = reported_speech_pattern().search(text, start, end)
+    if not found:
+        return None
+    before = [p for p in _people(extraction) if p.end <= found.start() and found.start() - p.end <= ANTECEDENT_CHARS]
+    if not before:
+        return None
+    last = max(before, key=lambda p: p.end)
+    return Mention(start, end, last.actor, last.official)
 
 
 def mask(text: str, base: int, mentions: Sequence[Mention], actor: str) -> str:
@@ -150,7 +182,7 @@ def make_candidate(document: Document, extraction: Extraction, *, start: int, en
     """Build the candidate statement for one span, actor and issue (also used for training labels)."""
     text = document.text[start:end]
     mentions = _inside(start, end, document_mentions(extraction))
-    speakers = _speakers(start, end, extraction)
+    speakers = _speakers(start, end, extraction, text=document.text)
     author = author_actor(document, extraction)
     role = _role(actor, start, mentions, speakers, author)
     if official is None:
@@ -170,9 +202,10 @@ def make_candidate(document: Document, extraction: Extraction, *, start: int, en
 def sentence_actors(document: Document, extraction: Extraction, start: int, end: int) -> list[str]:
     """Return the actors of a sentence: mentioned countries and officials, quote speakers, the author."""
     actors = [m.actor for m in _inside(start, end, document_mentions(extraction))]
-    actors += [s.actor for s in _speakers(start, end, extraction)]
+    speakers = _speakers(start, end, extraction, text=document.text)
+    actors += [s.actor for s in speakers]
     author = author_actor(document, extraction)
-    if author and not _speakers(start, end, extraction):
+    if author and not speakers:
         actors.append(author)
     return list(dict.fromkeys(actors))
 

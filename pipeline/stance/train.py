@@ -9,10 +9,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from pipeline.evaluate import PRF, macro_f1
-from pipeline.stance.classify import StanceClassifier
+from pipeline.stance.classify import STANCE, StanceClassifier
 from pipeline.stance.features import CueLexicon, feature_frame, lexicon_polarity
 from pipeline.stance.labels import LabelRecord
-from pipeline.stance.model import ModelParams, build_model
+from pipeline.stance.model import FittedStance, ModelParams, build_classifier, build_model
 from pipeline.stance.statements import Candidate, make_candidate
 from pipeline.types import STANCE_LABELS, Document, Extraction
 
@@ -154,14 +154,25 @@ def build_examples(labels: Sequence[LabelRecord], documents: dict[str, Document]
     return out
 
 
-def fit_model(examples: Sequence[Example], params: ModelParams, lexicon: CueLexicon):
-    """Fit the pipeline on examples and return it."""
+def fit_model(examples: Sequence[Example], params: ModelParams, lexicon: CueLexicon) -> FittedStance:
+    """Fit the model on examples: one three-class pipeline, or (two_stage) a stance detector and a polarity model."""
+    frame = feature_frame([e.candidate for e in examples], lexicon)
+    labels = [e.stance for e in examples]
     model = build_model(params)
-    model.fit(feature_frame([e.candidate for e in examples], lexicon), [e.stance for e in examples])
+    polarity = None
+    if not params.two_stage:
+        model.fit(frame, labels)
+    else:
+        # Stance-taking and its direction are learnt apart: the many `none` statements would otherwise
+        # pull the support and oppose scores towards "not none" rather than towards each other.
+        model.fit(frame, [STANCE if label != "none" else "none" for label in labels])
+        stance_rows = [i for i, label in enumerate(labels) if label != "none"]
+        matrix = model.named_steps["features"].transform(frame)
+        polarity = build_classifier(params).fit(matrix[stance_rows], [labels[i] for i in stance_rows])
     for _, transformer, _ in model.named_steps["features"].transformers_:
         if hasattr(transformer, "stop_words_"):
             del transformer.stop_words_  # only kept for introspection; it would make the model file ~40 MB
-    return model
+    return FittedStance(model, polarity)
 
 
 def class_scores(pairs: Sequence[tuple[str, str]]) -> ClassScores:
@@ -196,7 +207,8 @@ def cross_validate(examples: Sequence[Example], params: ModelParams, lexicon: Cu
     for train_idx, test_idx in folds.split(real, groups=[e.group for e in real]):
         train = [real[i] for i in train_idx] + synthetic
         test = [real[i] for i in test_idx]
-        classifier = StanceClassifier(pipeline=fit_model(train, params, lexicon), info={"min_stance_probability": min_stance_probability}, lexicon=lexicon)
+        fitted = fit_model(train, params, lexicon)
+        classifier = StanceClassifier(pipeline=fitted.pipeline, polarity=fitted.polarity, info={"min_stance_probability": min_stance_probability}, lexicon=lexicon)
         predicted = classifier.predict([e.candidate for e in test])
         majority = majority_label(train)
         for e, p in zip(test, predicted):

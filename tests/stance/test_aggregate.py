@@ -25,6 +25,17 @@ def test_dominant_stance_or_nothing(stances, expected):
     assert [r.stance for r in result] == ([expected] if expected else [])
 
 
+@pytest.mark.parametrize("verdicts,expected", [
+    ([("support", 0.9), ("oppose", 0.6)], "support"),  # one each: the surer statement decides
+    ([("support", 0.55), ("oppose", 0.95)], "oppose"),
+    ([("support", 0.6), ("support", 0.6), ("oppose", 1.0)], "support"),  # two fairly sure beat one sure
+    ([("support", 0.7), ("oppose", 0.7)], None),  # an even mix
+])
+def test_confidence_breaks_ties_between_directions(verdicts, expected):
+    result = aggregate([_v(s, p=p) for s, p in verdicts], split_targets=False)
+    assert [r.stance for r in result] == ([expected] if expected else [])
+
+
 def test_counts_also_and_official_are_kept():
     result = aggregate([_v("support", also=("autos",)), _v("support"), _v("oppose")])
     assert (result[0].support, result[0].oppose, result[0].also) == (2, 1, ("autos",))

@@ -10,7 +10,7 @@ import skops.io
 from pipeline.errors import ModelError
 from pipeline.stance.classify import StanceClassifier, load_classifier
 from pipeline.stance.features import read_cues
-from pipeline.stance.model import ModelParams, build_model, read_model, save_model
+from pipeline.stance.model import FittedStance, ModelParams, build_model, read_model, save_model
 from pipeline.stance.statements import Candidate
 from pipeline.types import Statement
 
@@ -41,13 +41,30 @@ def fitted():
 
 def test_round_trip_predicts_the_same(tmp_path, fitted):
     path = tmp_path / "stance.skops"
-    save_model(path, pipeline=fitted, info={"min_stance_probability": 0.4, "majority": "support"})
+    save_model(path, model=FittedStance(fitted), info={"min_stance_probability": 0.4, "majority": "support"})
     classifier = load_classifier(path)
     assert isinstance(classifier, StanceClassifier) and classifier.majority == "support"
     candidates = [c for c, _ in _candidates()[:3]]
     original = StanceClassifier(pipeline=fitted, info={"min_stance_probability": 0.4}, lexicon=read_cues())
     assert [p.stance for p in classifier.predict(candidates)] == [p.stance for p in original.predict(candidates)]
     assert all(0.0 <= p.probability <= 1.0 for p in classifier.predict(candidates))
+
+
+@pytest.mark.parametrize("two_stage", [False, True])
+def test_fitted_model_of_either_kind_round_trips(tmp_path, two_stage):
+    from pipeline.stance.train import Example, fit_model
+
+    examples = [Example(c, y, f"d{i}", "annotated") for i, (c, y) in enumerate(_candidates())]
+    fitted = fit_model(examples, ModelParams(classifier="logreg", C=10.0, two_stage=two_stage), read_cues())
+    assert (fitted.polarity is not None) == two_stage
+    path = tmp_path / "stance.skops"
+    save_model(path, model=fitted, info={"min_stance_probability": 0.5})
+    loaded = load_classifier(path)
+    candidates = [c for c, _ in _candidates()[:3]]
+    predictions = loaded.predict(candidates)
+    original = StanceClassifier(pipeline=fitted.pipeline, polarity=fitted.polarity, info={"min_stance_probability": 0.5}, lexicon=read_cues())
+    assert predictions == original.predict(candidates)
+    assert [p.stance for p in predictions] == ["oppose", "support", "none"]
 
 
 def test_missing_model_gives_none(tmp_path):

@@ -83,3 +83,21 @@ def test_actor_sentence_next_to_an_issue_sentence_takes_its_issues():
     assert build_candidates(document, extraction) == []
     candidates = build_candidates(document, extraction, neighbour_reach=5)
     assert [(c.statement.actor, c.statement.issue, c.statement.text) for c in candidates] == [("JP", "tariffs", "Japan rejected the demand on Monday.")]
+
+
+@pytest.mark.parametrize("sentence,speaker", [
+    ("Trade retaliation was most dangerous, he said.", "Hajime Tamura"),
+    ("He told reporters that tariffs would be lifted.", "Hajime Tamura"),
+    ("Tariffs would hurt trade, said he.", "Hajime Tamura"),
+    ("Tariffs would hurt trade, the report said.", None),
+    ("Tariffs would hurt trade, headed by officials.", None),
+])
+def test_he_said_statement_takes_the_person_named_before(sentence, speaker):
+    text = f"Japanese Trade Minister Hajime Tamura spoke in Tokyo. {sentence}"
+    s = text.find(sentence)
+    name = _span(text, "Hajime Tamura")
+    extraction = Extraction(doc_id="t:3", officials=(OfficialMention(*name, "Hajime Tamura", "Hajime Tamura", "JP"),),
+                            countries=(CountryMention(0, 8, "Japanese", "JP"),), issues=(IssueMention(s, len(text), "tariffs"),))
+    candidates = build_candidates(Document(doc_id="t:3", text=text), extraction)
+    found = [(c.statement.actor, c.statement.official, c.role) for c in candidates]
+    assert found == ([("JP", speaker, "speaker")] if speaker else [])

@@ -38,7 +38,8 @@ def test_small_real_subset_beats_chance_on_held_out_documents(nlp):
     held_out = set(doc_ids[::3])
     train = [e for e in examples if e.group not in held_out]
     test = [e for e in examples if e.group in held_out]
-    classifier = StanceClassifier(pipeline=fit_model(train, ModelParams(), lexicon), info={"min_stance_probability": 0.5}, lexicon=lexicon)
+    fitted = fit_model(train, ModelParams(), lexicon)
+    classifier = StanceClassifier(pipeline=fitted.pipeline, polarity=fitted.polarity, info={"min_stance_probability": 0.5}, lexicon=lexicon)
     predicted = classifier.predict([e.candidate for e in test])
     model = class_scores([(e.stance, p.stance) for e, p in zip(test, predicted)])
     majority = class_scores([(e.stance, majority_label(train)) for e in test])
