@@ -32,9 +32,13 @@ class Cue:
     kind: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class CueLexicon:
-    """All cues, and the proposal nouns used to find a measure's owner."""
+    """All cues, and the proposal nouns used to find a measure's owner.
+
+    Compared and hashed by identity: it keys the cue caches, and hashing its thousands of cues on
+    every lookup cost more than the matching itself (read_cues returns one instance per file).
+    """
 
     cues: tuple[Cue, ...]
 

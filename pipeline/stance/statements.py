@@ -84,6 +84,24 @@ def sentence_bounds(text: str, start: int, end: int) -> tuple[str, str]:
     return (before[-1].strip() if before else ""), (after[0].strip() if after else "")
 
 
+@dataclass(frozen=True, slots=True)
+class DocumentIndex:
+    """A document's actor mentions, named people and author, computed once for all its statements."""
+
+    mentions: tuple[Mention, ...]
+    people: tuple[Mention, ...]
+    author: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SpanActors:
+    """Who is in one span: the actor mentions inside it, its speakers, and the document's author."""
+
+    mentions: tuple[Mention, ...]
+    speakers: tuple[Mention, ...]
+    author: str | None
+
+
 def document_mentions(extraction: Extraction) -> list[Mention]:
     """Return all actor mentions of a document: countries and officials with a country."""
     out = [Mention(c.start, c.end, c.code) for c in extraction.countries]
@@ -99,12 +117,24 @@ def author_actor(document: Document, extraction: Extraction) -> str | None:
     return counts.most_common(1)[0][0] if counts else None
 
 
+def _people(extraction: Extraction) -> list[Mention]:
+    """Return the named people of a document with a country: officials and quote speakers."""
+    out = [Mention(o.start, o.end, o.country, o.name) for o in extraction.officials if o.country and o.name]
+    out += [Mention(q.start, q.end, q.speaker_country, q.speaker) for q in extraction.quotes if q.speaker and q.speaker_country]
+    return out
+
+
+def index_document(document: Document, extraction: Extraction) -> DocumentIndex:
+    """Index a document's actors once, for all its spans."""
+    return DocumentIndex(tuple(document_mentions(extraction)), tuple(_people(extraction)), author_actor(document, extraction))
+
+
 def _inside(start: int, end: int, items) -> list:
     """Return the items whose span lies inside [start, end)."""
     return [i for i in items if i.start >= start and i.end <= end]
 
 
-def _speakers(start: int, end: int, extraction: Extraction, *, text: str) -> list[Mention]:
+def _speakers(start: int, end: int, extraction: Extraction, *, text: str, people: Sequence[Mention]) -> list[Mention]:
     """Return the speakers of quotes that cover most of the span or lie inside it, else a "he said" speaker."""
     out = []
     for q in extraction.quotes:
@@ -114,28 +144,28 @@ def _speakers(start: int, end: int, extraction: Extraction, *, text: str) -> lis
         if overlap >= 0.5 * min(end - start, q.end - q.start):
             out.append(Mention(q.start, q.end, q.speaker_country, q.speaker))
     if not out:
-        reported = reported_speaker(text, start, end, extraction)
+        reported = reported_speaker(text, start, end, people)
         out += [reported] if reported else []
     return out
 
 
-def _people(extraction: Extraction) -> list[Mention]:
-    """Return the named people of a document with a country: officials and quote speakers."""
-    out = [Mention(o.start, o.end, o.country, o.name) for o in extraction.officials if o.country and o.name]
-    out += [Mention(q.start, q.end, q.speaker_country, q.speaker) for q in extraction.quotes if q.speaker and q.speaker_country]
-    return out
-
-
-def reported_speaker(text: str, start: int, end: int, extraction: Extraction) -> Mention | None:
+def reported_speaker(text: str, start: int, end: int, people: Sequence[Mention]) -> Mention | None:
     """Return who "he said" in the span refers to: the person named last before the pronoun, if near."""
     found = reported_speech_pattern().search(text, start, end)
     if not found:
         return None
-    before = [p for p in _people(extraction) if p.end <= found.start() and found.start() - p.end <= ANTECEDENT_CHARS]
+    before = [p for p in people if p.end <= found.start() and found.start() - p.end <= ANTECEDENT_CHARS]
     if not before:
         return None
     last = max(before, key=lambda p: p.end)
     return Mention(start, end, last.actor, last.official)
+
+
+def span_actors(document: Document, extraction: Extraction, start: int, end: int, *, index: DocumentIndex | None = None) -> SpanActors:
+    """Return the actor mentions inside a span, its speakers and the document's author."""
+    index = index or index_document(document, extraction)
+    speakers = _speakers(start, end, extraction, text=document.text, people=index.people)
+    return SpanActors(tuple(_inside(start, end, index.mentions)), tuple(speakers), index.author)
 
 
 def mask(text: str, base: int, mentions: Sequence[Mention], actor: str) -> str:
@@ -178,13 +208,13 @@ def _role(actor: str, start: int, mentions: Sequence[Mention], speakers: Sequenc
 
 
 def make_candidate(document: Document, extraction: Extraction, *, start: int, end: int, actor: str, issue: str,
-                   also: tuple[str, ...] = (), official: str | None = None, proposal_nouns: frozenset[str] = frozenset()) -> Candidate:
+                   also: tuple[str, ...] = (), official: str | None = None, proposal_nouns: frozenset[str] = frozenset(),
+                   span: SpanActors | None = None) -> Candidate:
     """Build the candidate statement for one span, actor and issue (also used for training labels)."""
     text = document.text[start:end]
-    mentions = _inside(start, end, document_mentions(extraction))
-    speakers = _speakers(start, end, extraction, text=document.text)
-    author = author_actor(document, extraction)
-    role = _role(actor, start, mentions, speakers, author)
+    span = span or span_actors(document, extraction, start, end)
+    mentions, speakers = list(span.mentions), list(span.speakers)
+    role = _role(actor, start, mentions, speakers, span.author)
     if official is None:
         named = [m.official for m in speakers + mentions if m.actor == actor and m.official]
         official = named[0] if named else None
@@ -199,14 +229,11 @@ def make_candidate(document: Document, extraction: Extraction, *, start: int, en
     return Candidate(statement, tuple(also), mask(text, start, mentions, actor), role, others, found_owners, document.kind or "article")
 
 
-def sentence_actors(document: Document, extraction: Extraction, start: int, end: int) -> list[str]:
-    """Return the actors of a sentence: mentioned countries and officials, quote speakers, the author."""
-    actors = [m.actor for m in _inside(start, end, document_mentions(extraction))]
-    speakers = _speakers(start, end, extraction, text=document.text)
-    actors += [s.actor for s in speakers]
-    author = author_actor(document, extraction)
-    if author and not speakers:
-        actors.append(author)
+def sentence_actors(span: SpanActors) -> list[str]:
+    """Return the actors of a sentence: mentioned countries and officials, its speakers, else the author."""
+    actors = [m.actor for m in span.mentions] + [s.actor for s in span.speakers]
+    if span.author and not span.speakers:
+        actors.append(span.author)
     return list(dict.fromkeys(actors))
 
 
@@ -222,11 +249,11 @@ def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
     return s, e
 
 
-def neighbour_units(document: Document, extraction: Extraction, tagged: dict[tuple[int, int], list[str]], *, reach: int) -> dict[tuple[int, int], list[str]]:
+def neighbour_units(document: Document, mentions: Sequence[Mention], tagged: dict[tuple[int, int], list[str]], *, reach: int) -> dict[tuple[int, int], list[str]]:
     """Return sentences with an actor but no issue, given the issues of a tagged sentence within reach."""
     out: dict[tuple[int, int], list[str]] = {}
     spans = sorted(tagged)
-    for m in document_mentions(extraction):
+    for m in mentions:
         if any(a <= m.start < b for a, b in spans):
             continue
         start, end = sentence_span(document.text, m.start, m.end)
@@ -248,11 +275,14 @@ def build_candidates(document: Document, extraction: Extraction, *, proposal_nou
     sentences: dict[tuple[int, int], list[str]] = {}
     for mention in extraction.issues:
         sentences.setdefault((mention.start, mention.end), []).append(mention.issue)
+    index = index_document(document, extraction)
     if neighbour_reach:
-        sentences.update(neighbour_units(document, extraction, dict(sentences), reach=neighbour_reach))
+        sentences.update(neighbour_units(document, index.mentions, dict(sentences), reach=neighbour_reach))
     out = []
     for (start, end), issues in sorted(sentences.items()):
-        for actor in sentence_actors(document, extraction, start, end):
+        span = span_actors(document, extraction, start, end, index=index)
+        for actor in sentence_actors(span):
             for issue, also in group_issues(issues, sectors=sectors):
-                out.append(make_candidate(document, extraction, start=start, end=end, actor=actor, issue=issue, also=also, proposal_nouns=proposal_nouns))
+                out.append(make_candidate(document, extraction, start=start, end=end, actor=actor, issue=issue, also=also,
+                                          proposal_nouns=proposal_nouns, span=span))
     return out

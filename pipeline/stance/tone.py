@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 SENTENCES = re.compile(r"(?<=[.!?])\s+|\n+")
+MEMO_MAX = 20_000  # sentences remembered per scorer (statement and document tones score the same sentences)
 
 
 @dataclass(slots=True)
@@ -13,6 +14,7 @@ class ToneScorer:
     """Scores text with VADER's compound score (the analyzer is built once per scorer)."""
 
     _analyzer: object = field(default=None, repr=False)
+    _memo: dict[str, float] = field(default_factory=dict, repr=False)
 
     @property
     def analyzer(self):
@@ -25,7 +27,15 @@ class ToneScorer:
 
     def text_tone(self, text: str) -> float:
         """Return the compound tone of one sentence or quote, in [-1, 1]."""
-        return float(self.analyzer.polarity_scores(text)["compound"]) if text.strip() else 0.0
+        key = text.strip()
+        if not key:
+            return 0.0
+        if (known := self._memo.get(key)) is not None:
+            return known
+        if len(self._memo) >= MEMO_MAX:
+            self._memo.clear()
+        score = self._memo[key] = float(self.analyzer.polarity_scores(key)["compound"])
+        return score
 
     def document_tone(self, text: str) -> float:
         """Return a document's tone: the mean compound score of its sentences, in [-1, 1]."""
