@@ -37,7 +37,7 @@ class ModelParams:
     C: float = 0.5
     classifier: str = "svm"  # logreg | svm (LinearSVC calibrated with CalibratedClassifierCV)
     word_ngrams: tuple[int, int] = (1, 2)
-    char_ngrams: tuple[int, int] = (2, 5)
+    char_ngrams: tuple[int, int] = (3, 5)
     max_word_features: int = 4000
     max_char_features: int = 4000
     max_window_features: int = 1500
