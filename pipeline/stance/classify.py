@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pipeline.stance.aggregate import Verdict, aggregate, resolve_target
 from pipeline.stance.features import CueLexicon, feature_frame, read_cues
-from pipeline.stance.model import read_model
+from pipeline.stance.model import read_model, transform_features
 from pipeline.stance.statements import Candidate, build_candidates
 from pipeline.stance.tone import ToneScorer
 from pipeline.types import Document, Extraction, StanceLabel
@@ -58,10 +58,10 @@ class StanceClassifier:
         """Return a prediction per candidate."""
         if not candidates:
             return []
-        frame = feature_frame(candidates, self.lexicon)
+        matrix = transform_features(self.pipeline.named_steps["features"], feature_frame(candidates, self.lexicon))
         if self.polarity is not None:
-            return self._predict_two_stage(frame)
-        probabilities = self.pipeline.predict_proba(frame)
+            return self._predict_two_stage(matrix)
+        probabilities = self.pipeline.named_steps["classifier"].predict_proba(matrix)
         classes = list(self.pipeline.classes_)
         none, support, oppose = (classes.index(c) for c in ("none", "support", "oppose"))
         out = []
@@ -75,9 +75,8 @@ class StanceClassifier:
                 out.append(Prediction("none", float(row[none])))
         return out
 
-    def _predict_two_stage(self, frame) -> list[Prediction]:
+    def _predict_two_stage(self, matrix) -> list[Prediction]:
         """Predict with the stance detector, then the direction with the polarity model (same features)."""
-        matrix = self.pipeline.named_steps["features"].transform(frame)
         detector = self.pipeline.named_steps["classifier"]
         p_stance = detector.predict_proba(matrix)[:, list(detector.classes_).index(STANCE)]
         p_support = self.polarity.predict_proba(matrix)[:, list(self.polarity.classes_).index("support")]

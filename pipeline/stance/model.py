@@ -127,6 +127,31 @@ def build_model(params: ModelParams):
     return Pipeline([("features", columns), ("classifier", build_classifier(params))])
 
 
+def transform_features(features, frame):
+    """Return what the fitted ColumnTransformer gives for the frame, vectorizing each text column's distinct values once.
+
+    Statements of one sentence share their context, and one actor's statements on several issues
+    share their masked text; the TF-IDF analysers (character n-grams above all) are most of the
+    stance time, so repeated texts are analysed once.
+    """
+    import numpy as np
+    import scipy.sparse as sp
+
+    weights = features.transformer_weights or {}
+    blocks = []
+    for name, transformer, column in features.transformers_:
+        if isinstance(transformer, str):  # "drop" (the remainder) or "passthrough", which the model does not use
+            continue
+        values = frame[column]
+        if values.map(type).eq(str).all():
+            distinct, inverse = np.unique(values.to_numpy(dtype=object), return_inverse=True)
+            block = transformer.transform(distinct)[inverse]
+        else:
+            block = transformer.transform(values)
+        blocks.append(block * weights[name] if name in weights else block)
+    return sp.hstack(blocks, format="csr")
+
+
 def save_model(path: Path, *, model: FittedStance, info: dict) -> None:
     """Write the fitted model and its info (settings, classes, majority label) with skops."""
     import skops.io

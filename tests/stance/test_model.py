@@ -93,3 +93,14 @@ def test_skops_file_of_another_kind_is_refused(tmp_path):
     skops.io.dump({"weights": [1, 2, 3]}, path)
     with pytest.raises(ModelError, match="not a tradestance stance model"):
         read_model(path)
+
+
+def test_distinct_text_transform_equals_the_column_transformer(fitted):
+    from pipeline.stance.features import feature_frame
+    from pipeline.stance.model import transform_features
+
+    frame = feature_frame([c for c, _ in _candidates()], read_cues())  # every text appears four times
+    features = fitted.named_steps["features"]
+    expected = features.transform(frame)
+    got = transform_features(features, frame)
+    assert got.shape == expected.shape and abs(got - expected).max() == 0
