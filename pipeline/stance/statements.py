@@ -185,10 +185,11 @@ def mask(text: str, base: int, mentions: Sequence[Mention], actor: str) -> str:
 def owners(text: str, base: int, mentions: Sequence[Mention], *, proposal_nouns: frozenset[str]) -> tuple[str, ...]:
     """Return actors that own a proposal or measure in the text ("Canada's counter-proposal", "U.S. tariffs")."""
     out = []
+    stems = tuple(proposal_nouns)
     for m in mentions:
         rest = text[m.end - base: m.end - base + 40]
         found = POSSESSIVE.match(rest.lower())
-        if found and any(found.group("noun").startswith(p) for p in proposal_nouns) and m.actor not in out:
+        if found and found.group("noun").startswith(stems) and m.actor not in out:
             out.append(m.actor)
     return tuple(out)
 
