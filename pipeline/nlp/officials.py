@@ -23,7 +23,7 @@ from pipeline.nlp.register import (
     NON_OFFICIAL_FILE, OFFICIALS_FILE, ROLE_TITLES_FILE, Register, RoleTitle, fold,
     read_non_official_roles, read_register, read_role_titles, surnames,
 )
-from pipeline.nlp.spans import ByStart
+from pipeline.nlp.spans import ByStart, doc_text
 from pipeline.types import CountryMention, OfficialMention
 
 UNNAMED_HEADS = frozenset({"official", "officials", "spokesman", "spokeswoman", "spokesperson", "negotiator", "negotiators", "diplomat", "diplomats", "minister", "ministers", "source", "sources"})
@@ -205,11 +205,7 @@ def _fuzzy_register(span: Span, register: Register, when, cutoff: float) -> str 
     surname = words[-1]
     if len(surname) < 5:
         return None
-    choices = {
-        pid: fold(rows[0].name).split()[-1]
-        for pid, rows in register.by_person.items()
-        if fold(rows[0].name).split()[0] == words[0] and register.is_active(pid, when)
-    }
+    choices = {pid: name for pid, name in register.by_first_name.get(words[0], ()) if register.is_active(pid, when)}
     best = process.extractOne(surname, choices, scorer=fuzz.ratio, score_cutoff=cutoff)
     return best[2] if best is not None else None
 
@@ -332,10 +328,10 @@ def _role_country(span: Span, doc: Doc, role: str, countries: ByStart[CountryMen
 
 def _role_bounds(span: Span, doc: Doc, role: str) -> tuple[int, int]:
     """Return the character range of the role text around a name."""
-    before = doc.text.rfind(role, max(0, span.start_char - len(role) - 2), span.start_char)
+    before = doc_text(doc).rfind(role, max(0, span.start_char - len(role) - 2), span.start_char)
     if before >= 0:
         return before, span.start_char
-    after = doc.text.find(role, span.end_char)
+    after = doc_text(doc).find(role, span.end_char)
     return (after, after + len(role)) if after >= 0 else (span.start_char, span.end_char)
 
 

@@ -20,7 +20,7 @@ from pipeline.config import DATA_DIR
 from pipeline.nlp.actors import main_actor
 from pipeline.nlp.data import read_tsv
 from pipeline.nlp.register import fold, read_register
-from pipeline.nlp.spans import ByStart
+from pipeline.nlp.spans import ByStart, doc_text
 from pipeline.types import CountryMention, OfficialMention, Quote
 
 SPEECH_VERBS_FILE = DATA_DIR / "speech_verbs.tsv"
@@ -130,8 +130,8 @@ class QuoteFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         """Set ``doc._.ts_quotes`` to the quotes with speakers."""
-        transcript = bool(doc.user_data.get("ts_kind") == "transcript") or _looks_like_transcript(doc.text)
-        doc._.ts_quotes = attribute_quotes(doc, find_quote_spans(doc.text, transcript=transcript), self.verbs, self.speaker_nouns)
+        transcript = bool(doc.user_data.get("ts_kind") == "transcript") or _looks_like_transcript(doc_text(doc))
+        doc._.ts_quotes = attribute_quotes(doc, find_quote_spans(doc_text(doc), transcript=transcript), self.verbs, self.speaker_nouns)
         return doc
 
 
@@ -204,7 +204,7 @@ def _context(doc: Doc, quoted: list[tuple[int, int]], speaker_nouns: frozenset[s
     for m in officials:
         if m.name:
             by_surname.setdefault(fold(m.name).split()[-1], m)
-    return Context(doc, index, ByStart.of(persons), ByStart.of(speakers), by_surname, main_actor(doc) if len(doc) else None, quoted, ByStart.of(doc._.ts_countries or []), _turn_labels(doc.text), speaker_nouns, _author(doc))
+    return Context(doc, index, ByStart.of(persons), ByStart.of(speakers), by_surname, main_actor(doc) if len(doc) else None, quoted, ByStart.of(doc._.ts_countries or []), _turn_labels(doc_text(doc)), speaker_nouns, _author(doc))
 
 
 def attribute_quotes(doc: Doc, spans: list[QuoteSpan], verbs: frozenset[str], speaker_nouns: frozenset[str] = frozenset()) -> list[Quote]:
@@ -218,11 +218,11 @@ def attribute_quotes(doc: Doc, spans: list[QuoteSpan], verbs: frozenset[str], sp
         else:
             found = _attribution(doc, span, verbs, ctx, previous)
             if found is None:
-                if len(doc.text[span.start:span.end].split()) <= SHORT_QUOTE_WORDS:
+                if len(doc_text(doc)[span.start:span.end].split()) <= SHORT_QUOTE_WORDS:
                     continue
                 found = _inherit(span, previous)
             speaker = found
-        quotes.append(Quote(span.start, span.end, doc.text[span.start:span.end], speaker.name, speaker.country, speaker.role))
+        quotes.append(Quote(span.start, span.end, doc_text(doc)[span.start:span.end], speaker.name, speaker.country, speaker.role))
         previous = (span, speaker)
     return quotes
 
@@ -263,7 +263,7 @@ def _sentence_tokens(doc: Doc, span: QuoteSpan) -> tuple[Span, Span]:
     while para_start > 0 and first - para_start < BEFORE_TOKENS and "\n" not in doc[para_start - 1].text:
         para_start -= 1
     before = doc[para_start:first]
-    closes_sentence = doc.text[span.start:span.end].rstrip()[-1:] in (".", "?", "!")
+    closes_sentence = doc_text(doc)[span.start:span.end].rstrip()[-1:] in (".", "?", "!")
     sent_end = doc[min(last, len(doc) - 1)].sent.end if last < len(doc) else len(doc)
     after_end = min(len(doc), last + 4) if closes_sentence else min(sent_end, last + 40)
     after = doc[last:after_end]
@@ -283,7 +283,7 @@ def _is_mark(text: str) -> bool:
 def _token_at(doc: Doc, char: int) -> int:
     """Return the index of the token covering a character offset."""
     span = doc.char_span(char, char + 1, alignment_mode="expand")
-    return span.start if span is not None else min(len(doc) - 1, max(0, len(doc.text[:char].split())))
+    return span.start if span is not None else min(len(doc) - 1, max(0, len(doc_text(doc)[:char].split())))
 
 
 def _attribution(doc: Doc, span: QuoteSpan, verbs: frozenset[str], ctx: Context, previous) -> Speaker | None:

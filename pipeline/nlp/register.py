@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -75,6 +75,7 @@ class Register:
     by_name: dict[str, str]
     by_surname: dict[str, tuple[str, ...]]
     by_person: dict[str, tuple[Tenure, ...]]
+    by_first_name: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)  # folded first name -> (person, folded surname)
 
     def person(self, person_id: str) -> Tenure:
         """Return the first tenure of a person (name and aliases are the same on every row)."""
@@ -118,7 +119,12 @@ def read_register(path: Path = OFFICIALS_FILE) -> Register:
             for key in surnames(form, country=t.country):
                 if t.person_id not in by_surname[key]:
                     by_surname[key].append(t.person_id)
-    return Register(tenures, by_name, {k: tuple(v) for k, v in by_surname.items()}, {k: tuple(v) for k, v in by_person.items()})
+    by_first_name: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for person_id, rows in by_person.items():
+        words = fold(rows[0].name).split()
+        by_first_name[words[0]].append((person_id, words[-1]))
+    return Register(tenures, by_name, {k: tuple(v) for k, v in by_surname.items()}, {k: tuple(v) for k, v in by_person.items()},
+                    {k: tuple(v) for k, v in by_first_name.items()})
 
 
 @lru_cache(maxsize=2)

@@ -37,3 +37,14 @@ class ByStart(Generic[T]):
     def before(self, char: int) -> tuple[T, ...]:
         """Return the mentions starting before a character offset, in text order."""
         return self.items[:bisect.bisect_left(self.starts, char)]
+
+
+TEXT_KEY = "ts_text"
+
+
+def doc_text(doc) -> str:
+    """Return a Doc's text, built once: spaCy joins every token again on each ``doc.text``."""
+    text = doc.user_data.get(TEXT_KEY)
+    if text is None:
+        text = doc.user_data[TEXT_KEY] = doc.text
+    return text

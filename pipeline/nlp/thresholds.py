@@ -24,7 +24,7 @@ from pipeline.config import DATA_DIR
 from pipeline.nlp.actors import main_actor
 from pipeline.nlp.data import read_tsv
 from pipeline.nlp.numbers import Quantity, find_quantities
-from pipeline.nlp.spans import ByStart
+from pipeline.nlp.spans import ByStart, doc_text
 from pipeline.types import CountryMention, IssueMention, OfficialMention, Threshold
 
 CUES_FILE = DATA_DIR / "threshold_cues.tsv"
@@ -210,7 +210,7 @@ def find_thresholds(doc: Doc, cues: Cues) -> list[Threshold]:
     issues_by_sent: dict[int, list[str]] = defaultdict(list)
     for m in doc._.ts_issues or []:
         issues_by_sent[m.start].append(m.issue)
-    quantities = find_quantities(doc.text)
+    quantities = find_quantities(doc_text(doc))
     if not quantities:
         return []
     sent_starts = sorted({s.start_char for s in doc.sents})
