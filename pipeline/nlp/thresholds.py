@@ -13,7 +13,7 @@ else a non-target country before the number, else the document's main actor.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -51,10 +51,11 @@ class Cues:
     """Cue lemmas by kind."""
 
     by_kind: dict[str, frozenset[str]]
+    by_word: dict[str, tuple[str, ...]] = field(default_factory=dict)  # the reverse index, in by_kind order
 
     def kinds(self, lemma: str) -> tuple[str, ...]:
         """Return the cue kinds a lemma belongs to."""
-        return tuple(k for k, words in self.by_kind.items() if lemma in words)
+        return self.by_word.get(lemma, ())
 
     def has(self, kind: str, word: str) -> bool:
         """Tell whether a lower-case lemma or word is a cue of the kind."""
@@ -67,7 +68,11 @@ def read_cues(path: Path = CUES_FILE) -> Cues:
     by_kind: dict[str, set[str]] = defaultdict(set)
     for row in read_tsv(path):
         by_kind[row["kind"]].add(row["cue"].lower())
-    return Cues({k: frozenset(v) for k, v in by_kind.items()})
+    by_word: dict[str, list[str]] = defaultdict(list)
+    for kind, words in by_kind.items():
+        for word in words:
+            by_word[word].append(kind)
+    return Cues({k: frozenset(v) for k, v in by_kind.items()}, {w: tuple(k) for w, k in by_word.items()})
 
 
 @dataclass(frozen=True, slots=True)
