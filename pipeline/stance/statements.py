@@ -95,11 +95,12 @@ class DocumentIndex:
 
 @dataclass(frozen=True, slots=True)
 class SpanActors:
-    """Who is in one span: the actor mentions inside it, its speakers, and the document's author."""
+    """Who is in one span: the actor mentions inside it, its speakers, the document's author; its context."""
 
     mentions: tuple[Mention, ...]
     speakers: tuple[Mention, ...]
     author: str | None
+    context: str = ""  # the sentences before and after the span
 
 
 def document_mentions(extraction: Extraction) -> list[Mention]:
@@ -165,7 +166,8 @@ def span_actors(document: Document, extraction: Extraction, start: int, end: int
     """Return the actor mentions inside a span, its speakers and the document's author."""
     index = index or index_document(document, extraction)
     speakers = _speakers(start, end, extraction, text=document.text, people=index.people)
-    return SpanActors(tuple(_inside(start, end, index.mentions)), tuple(speakers), index.author)
+    prev, nxt = sentence_bounds(document.text, start, end)
+    return SpanActors(tuple(_inside(start, end, index.mentions)), tuple(speakers), index.author, f"{prev}\n{nxt}".strip())
 
 
 def mask(text: str, base: int, mentions: Sequence[Mention], actor: str) -> str:
@@ -220,11 +222,10 @@ def make_candidate(document: Document, extraction: Extraction, *, start: int, en
         named = [m.official for m in speakers + mentions if m.actor == actor and m.official]
         official = named[0] if named else None
     found_owners = owners(text, start, mentions, proposal_nouns=proposal_nouns)
-    prev, nxt = sentence_bounds(document.text, start, end)
     statement = Statement(
         start=start, end=end, text=text, actor=actor, issue=issue, official=official,
         target=next((o for o in found_owners if o != actor), found_owners[0] if found_owners else None),
-        actor_is_speaker=role in ("speaker", "author"), context=f"{prev}\n{nxt}".strip(),
+        actor_is_speaker=role in ("speaker", "author"), context=span.context,
     )
     others = tuple(sorted({m.actor for m in mentions if m.actor != actor}))
     return Candidate(statement, tuple(also), mask(text, start, mentions, actor), role, others, found_owners, document.kind or "article")
