@@ -52,7 +52,7 @@ dev-eval: $(STAMP)
 quality: dev-eval
 
 # Performance benchmarks (needs ../shared): prints a table, writes out/bench/*.json. Sizes are options, e.g.
-# make bench BENCH_ARGS="--docs 434 --sizes 1000,5000,10000,16756" (docs/benchmarks.md).
+# make bench BENCH_ARGS="--docs 434 --sizes 1000,5000,10000,19779" (docs/benchmarks.md).
 BENCH_ARGS ?= --docs 200 --sizes 1000,2000,4000
 report: $(STAMP)
 	$(BIN)/tradestance --db $(DB) report --out out/report

@@ -51,7 +51,7 @@ def _worker_peak_rss(analyze, kind: str) -> float:
     return max(u.ru_maxrss for u in usage) / 1024
 
 
-def run(*, n_docs: int, workers: int, repeats: int, partition_size: int = 8) -> list[Result]:
+def run(*, n_docs: int, workers: int, repeats: int, partition_size: int = ExecutorSpec().partition_size) -> list[Result]:
     """Time local, processes and dask executors on the same documents, interleaved, best of ``repeats``."""
     settings = Settings()
     docs = reuters(limit=n_docs)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from pipeline.config import Settings
 from pipeline.errors import ConfigError
-from pipeline.executors.base import merge_partitions, partition
+from pipeline.executors.base import PARTITION_SIZE, merge_partitions, partition
 from pipeline.executors.columns import columns_to_extractions
 from pipeline.executors.worker import AnalyzerSpec, analyze_columns, worker_analyzer
 from pipeline.types import Document, Extraction
@@ -39,7 +39,7 @@ class DaskExecutor:
     settings: Settings
     workers: int = 2
     scheduler: str | None = None
-    partition_size: int = 8
+    partition_size: int = PARTITION_SIZE
     _client: object = field(default=None, repr=False)
     _cluster: object = field(default=None, repr=False)
 

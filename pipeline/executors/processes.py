@@ -10,7 +10,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from pipeline.config import Settings
-from pipeline.executors.base import merge_partitions, partition
+from pipeline.executors.base import PARTITION_SIZE, merge_partitions, partition
 from pipeline.executors.worker import AnalyzerSpec, analyze_records, init_worker
 from pipeline.types import Document, Extraction
 
@@ -23,7 +23,7 @@ class ProcessExecutor:
 
     settings: Settings
     workers: int = 2
-    partition_size: int = 8
+    partition_size: int = PARTITION_SIZE
     _pool: ProcessPoolExecutor | None = field(default=None, repr=False)
 
     def __enter__(self) -> ProcessExecutor:
