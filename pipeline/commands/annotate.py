@@ -25,9 +25,9 @@ def build_queue(documents, *, settings, labels) -> list[QueueItem]:
     analyzer = Analyzer(settings=settings)
     classifier = analyzer.stance
     extractions = extract_documents(analyzer.nlp, documents, batch_size=settings.batch_size)
-    nouns = classifier.lexicon.proposal_nouns if classifier else frozenset()
-    reach = classifier.neighbour_reach if classifier else 0
-    pairs = [(d.doc_id, c) for d, e in zip(documents, extractions) for c in build_candidates(d, e, proposal_nouns=nouns, neighbour_reach=reach)]
+    # With a model, offer exactly the statements it classifies at ingest; without one, every candidate.
+    candidates = classifier.candidates if classifier else build_candidates
+    pairs = [(d.doc_id, c) for d, e in zip(documents, extractions) for c in candidates(d, e)]
     pairs = [(doc_id, c) for doc_id, c in pairs if not is_labelled(doc_id, c, labels)]
     if classifier is None:
         return [QueueItem(doc_id, c) for doc_id, c in pairs]

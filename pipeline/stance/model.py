@@ -136,6 +136,7 @@ def transform_features(features, frame):
     """
     import numpy as np
     import scipy.sparse as sp
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
     weights = features.transformer_weights or {}
     blocks = []
@@ -143,7 +144,7 @@ def transform_features(features, frame):
         if isinstance(transformer, str):  # "drop" (the remainder) or "passthrough", which the model does not use
             continue
         values = frame[column]
-        if values.map(type).eq(str).all():
+        if isinstance(transformer, TfidfVectorizer):
             distinct, inverse = np.unique(values.to_numpy(dtype=object), return_inverse=True)
             block = transformer.transform(distinct)[inverse]
         else:

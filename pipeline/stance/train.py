@@ -217,30 +217,3 @@ def cross_validate(examples: Sequence[Example], params: ModelParams, lexicon: Cu
             lexicon_pairs.append((e.stance, lexicon_label(e.candidate, lexicon)))
     return CVResult(params.cv_folds, len(model_pairs), class_scores(model_pairs), class_scores(majority_pairs), class_scores(lexicon_pairs))
 
-
-def implicit_none(labels: Sequence[LabelRecord], documents: dict[str, Document], extractions: dict[str, Extraction], lexicon: CueLexicon) -> list[Example]:
-    """Return the run-time candidates of labelled documents that no label covers, as `none` examples.
-
-    Annotators labelled the stance-bearing statements of each document they read, so a candidate
-    (sentence, actor) they left alone is evidence of no stance; this teaches the model the run-time
-    candidate distribution, not only the hand-picked one.
-    """
-    from pipeline.stance.statements import build_candidates
-
-    covered: dict[str, list[LabelRecord]] = {}
-    for r in labels:
-        if r.origin != "synthetic":
-            covered.setdefault(r.doc_id, []).append(r)
-    out = []
-    for doc_id, records in covered.items():
-        if doc_id not in documents or doc_id not in extractions:
-            continue
-        spans = [(r.start - WINDOW_MARGIN // 2, r.end + WINDOW_MARGIN // 2) for r in records]
-        for c in build_candidates(documents[doc_id], extractions[doc_id], proposal_nouns=lexicon.proposal_nouns):
-            s = c.statement
-            if not any(lo <= s.start and s.end <= hi for lo, hi in spans):
-                continue  # only parts of the document the annotator certainly read (and we analysed)
-            if any(r.actor == s.actor and min(r.end, s.end) > max(r.start, s.start) for r in records):
-                continue
-            out.append(Example(c, "none", doc_id, "implicit"))
-    return out
