@@ -69,8 +69,8 @@ def render_card(*, info: dict, cv: dict | None, tone: ToneRelation | None, label
         "cue-lexicon counts (pipeline/data/stance_cues.tsv) in the clause, the actor window and the context, negation flips, "
         "proposal ownership (own vs another's), the actor's role (speaker, author, subject, mentioned; \"he said\" goes to the person named last), "
         "document kind and issue, and conjunctions of ownership and role with the cue polarity. "
-        f"{_decision(params)} Document stances count statements whose actor is {', '.join(params.get('stance_roles', ()))}, "
-        "one entry per (actor, issue) by confidence-weighted vote (two when one's own measure is backed and another's opposed).",
+        f"{_decision(params)} Document stances count statements whose actor is {', '.join(params.get('stance_roles', ()))}; "
+        f"{_aggregation(info)}",
         "",
         "## Cross-validated scores (statement level)",
         "",
@@ -79,6 +79,8 @@ def render_card(*, info: dict, cv: dict | None, tone: ToneRelation | None, label
         lines += [f"{cv['folds']}-fold CV grouped by document (synthetic examples only in training folds), {cv['n_test']} scored statements:", "", _scores_table(cv), ""]
     else:
         lines += ["Not computed in this run (`--no-cv`).", ""]
+    if info.get("gate"):
+        lines += _gate_section(info["gate"], info.get("min_pair_probability"))
     lines += ["## Tone and stance", ""]
     if tone:
         means = ", ".join(f"{k} {v:+.3f} (n={tone.n[k]})" for k, v in tone.mean_tone.items())
@@ -90,6 +92,31 @@ def render_card(*, info: dict, cv: dict | None, tone: ToneRelation | None, label
         ]
     lines += ["## Dev-gold scores (document level, spec scorer)", "", DEV_BEGIN, render_dev(dev) if dev else "Run `make dev-eval` (it updates this section).", DEV_END, ""]
     return "\n".join(lines)
+
+
+def _aggregation(info: dict) -> str:
+    """Describe how statements become document stances (pair gate or vote)."""
+    if info.get("gate"):
+        return ("a pair gate (logistic regression over the pair's statement scores: best and mean p(stance), how many statements, "
+                "whether the actor speaks or is the subject, whether issue and actor are the story's main ones, how early the pair appears, "
+                f"how much the statements agree) admits an (actor, issue) pair when its probability is >= {info.get('min_pair_probability')}; "
+                "its direction is the statements' vote weighted by p(stance). The gate is fitted on document-level gold of training stories "
+                "(corpora/gold/train_stances.jsonl) with out-of-fold statement scores.")
+    return "one entry per (actor, issue) by confidence-weighted vote (two when one's own measure is backed and another's opposed)."
+
+
+def _gate_section(gate: dict, threshold) -> list[str]:
+    """Render the pair gate's data and its document-level CV scores."""
+    cv = gate["document_cv"]
+    d = cv["detection"]
+    return [
+        "## Document-level cross-validation (pair gate)", "",
+        f"{gate['stories']} training stories with document-level gold ({cv['gold_stances']} stances), {gate['pairs']} candidate "
+        f"(actor, issue) pairs of which {gate['positive_pairs']} match a gold stance. Each fold's statement model is fitted without "
+        f"the fold's stories and the gate without their pairs; gate threshold {threshold}; spec scorer:", "",
+        "| detection P | detection R | detection F1 | macro-F1 on matched pairs |", "|---|---|---|---|",
+        f"| {d['precision']:.3f} | {d['recall']:.3f} | {d['f1']:.3f} | {cv['macro_f1']:.3f} |", "",
+    ]
 
 
 def _decision(params: dict) -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 from pipeline.stance.aggregate import Verdict, aggregate, resolve_target
 from pipeline.stance.features import CueLexicon, feature_frame, read_cues
 from pipeline.stance.model import read_model, transform_features
+from pipeline.stance.pairs import Scored, gate_pairs
 from pipeline.stance.statements import Candidate, build_candidates
 from pipeline.stance.tone import ToneScorer
 from pipeline.types import Document, Extraction, StanceLabel
@@ -22,10 +23,12 @@ STANCE = "stance"  # the detector's positive class in a two-stage model
 
 @dataclass(frozen=True, slots=True)
 class Prediction:
-    """The model's label and its calibrated probability for one candidate."""
+    """The model's label and its calibrated probability for one candidate, with the two-stage scores."""
 
     stance: str
     probability: float
+    p_stance: float = 0.0  # p(the statement takes a stance)
+    p_support: float = 0.5  # p(support | it takes one)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +39,7 @@ class StanceClassifier:
     info: dict
     lexicon: CueLexicon
     polarity: object | None = None
+    gate: object | None = None  # the pair gate (pairs.py); without it, document stances are the statements' vote
     tone: ToneScorer = field(default_factory=ToneScorer)
     path: Path | None = None
 
@@ -43,6 +47,11 @@ class StanceClassifier:
     def min_stance_probability(self) -> float:
         """Return the probability of taking a stance (support + oppose) a statement needs, else it is none."""
         return float(self.info.get("min_stance_probability", 0.5))
+
+    @property
+    def min_pair_probability(self) -> float:
+        """Return the pair-gate probability an (actor, issue) pair needs to be a document stance."""
+        return float(self.info.get("min_pair_probability", 0.5))
 
     @property
     def neighbour_reach(self) -> int:
@@ -82,11 +91,12 @@ class StanceClassifier:
         for row in probabilities:
             # Stance-taking is decided on p(support) + p(oppose), the direction on which is larger:
             # argmax over three classes misses statements split between the two stances.
+            p_support = float(row[support] / (row[support] + row[oppose])) if row[support] + row[oppose] else 0.5
             if 1.0 - row[none] >= self.min_stance_probability:
                 best = support if row[support] >= row[oppose] else oppose
-                out.append(Prediction(classes[best], float(row[best] / (row[support] + row[oppose]))))
+                out.append(Prediction(classes[best], float(row[best] / (row[support] + row[oppose])), float(1.0 - row[none]), p_support))
             else:
-                out.append(Prediction("none", float(row[none])))
+                out.append(Prediction("none", float(row[none]), float(1.0 - row[none]), p_support))
         return out
 
     def _predict_two_stage(self, matrix) -> list[Prediction]:
@@ -95,11 +105,12 @@ class StanceClassifier:
         p_stance = detector.predict_proba(matrix)[:, list(detector.classes_).index(STANCE)]
         p_support = self.polarity.predict_proba(matrix)[:, list(self.polarity.classes_).index("support")]
         out = []
-        for stance, support in zip(p_stance, p_support):
+        for stance, support in zip(p_stance.tolist(), p_support.tolist()):
             if stance >= self.min_stance_probability:
-                out.append(Prediction("support", float(support)) if support >= 0.5 else Prediction("oppose", float(1.0 - support)))
+                label, probability = ("support", support) if support >= 0.5 else ("oppose", 1.0 - support)
             else:
-                out.append(Prediction("none", float(1.0 - stance)))
+                label, probability = "none", 1.0 - stance
+            out.append(Prediction(label, probability, stance, support))
         return out
 
 
@@ -110,13 +121,15 @@ def load_classifier(path: Path) -> StanceClassifier | None:
         log.warning("no stance model at %s; stances are left empty (run `tradestance train`)", path)
         return None
     loaded = read_model(path)
-    return StanceClassifier(pipeline=loaded["pipeline"], polarity=loaded.get("polarity"), info=dict(loaded["info"]), lexicon=read_cues(), path=path)
+    return StanceClassifier(pipeline=loaded["pipeline"], polarity=loaded.get("polarity"), gate=loaded.get("gate"), info=dict(loaded["info"]),
+                            lexicon=read_cues(), path=path)
 
 
-def label_candidates(classifier: StanceClassifier, candidates: Sequence[Candidate]) -> list[Verdict]:
-    """Classify candidates in one model call, resolve their targets and score their tone."""
+def label_candidates(classifier: StanceClassifier, candidates: Sequence[Candidate], predictions: Sequence[Prediction] | None = None) -> list[Verdict]:
+    """Classify candidates in one model call (unless predictions are given), resolve their targets and score their tone."""
     verdicts = []
-    for candidate, prediction in zip(candidates, classifier.predict(candidates)):
+    predictions = classifier.predict(candidates) if predictions is None else predictions
+    for candidate, prediction in zip(candidates, predictions):
         statement = candidate.statement
         target = resolve_target(stance=prediction.stance, actor=statement.actor, owners=candidate.owners, others=candidate.others)
         label = StanceLabel(
@@ -127,24 +140,38 @@ def label_candidates(classifier: StanceClassifier, candidates: Sequence[Candidat
     return verdicts
 
 
-def _with_verdicts(classifier: StanceClassifier, document: Document, extraction: Extraction, verdicts: Sequence[Verdict]) -> Extraction:
-    """Return the extraction with its statement labels, aggregated document stances and tone."""
-    stances = aggregate(
+def document_stances(classifier: StanceClassifier, candidates: Sequence[Candidate], predictions: Sequence[Prediction],
+                      verdicts: Sequence[Verdict]) -> tuple:
+    """Return a document's stances: pairs the gate admits, or (a model without a gate) the statements' vote."""
+    if classifier.gate is not None:
+        scored = [Scored(c, p.p_stance, p.p_support) for c, p in zip(candidates, predictions)]
+        return gate_pairs(classifier.gate, scored, min_pair_probability=classifier.min_pair_probability,
+                          min_stance_probability=classifier.min_stance_probability)
+    return aggregate(
         list(verdicts), split_targets=bool(classifier.info.get("split_targets", True)),
         min_top_probability=float(classifier.info.get("min_top_probability", 0.0)), roles=classifier.stance_roles,
     )
+
+
+def _with_verdicts(classifier: StanceClassifier, document: Document, extraction: Extraction, candidates: Sequence[Candidate],
+                   predictions: Sequence[Prediction], verdicts: Sequence[Verdict]) -> Extraction:
+    """Return the extraction with its statement labels, document stances and tone."""
+    stances = document_stances(classifier, candidates, predictions, verdicts)
     return dataclasses.replace(extraction, statements=tuple(v.label for v in verdicts), stances=stances, tone=classifier.tone.document_tone(document.text))
 
 
 def add_stances_batch(classifier: StanceClassifier, documents: Sequence[Document], extractions: Sequence[Extraction]) -> list[Extraction]:
     """Add stances and tone to a batch of extractions with one model call for all their statements."""
     per_doc = [classifier.candidates(d, e) for d, e in zip(documents, extractions)]
+    flat = [c for candidates in per_doc for c in candidates]
     # One predict_proba over the whole batch: the per-call overhead of scikit-learn dominates small documents.
-    verdicts = label_candidates(classifier, [c for candidates in per_doc for c in candidates])
+    predictions = classifier.predict(flat)
+    verdicts = label_candidates(classifier, flat, predictions)
     out, start = [], 0
     for document, extraction, candidates in zip(documents, extractions, per_doc):
-        out.append(_with_verdicts(classifier, document, extraction, verdicts[start:start + len(candidates)]))
-        start += len(candidates)
+        end = start + len(candidates)
+        out.append(_with_verdicts(classifier, document, extraction, candidates, predictions[start:end], verdicts[start:end]))
+        start = end
     return out
 
 

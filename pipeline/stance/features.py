@@ -182,6 +182,8 @@ def flags(candidate: Candidate, words: Sequence[str], window: Sequence[str], con
         "n_others": min(len(candidate.others), 3) / 3,
         "actor_in_text": float(ACTOR_MARK in words),
         "quote": float(candidate.role == "speaker"),
+        f"issue_rank={min(candidate.issue_rank, 2)}": 1.0,
+        f"actor_rank={min(candidate.actor_rank, 2)}": 1.0,
     }
     # Whose measure it is flips what the cues mean ("welcomes" one's own plan, "rejects" another's),
     # which a linear model only sees through explicit conjunctions.
@@ -189,6 +191,8 @@ def flags(candidate: Candidate, words: Sequence[str], window: Sequence[str], con
     out[f"own={own}|polarity={clause.polarity}"] = 1.0
     out[f"own={own}|issue={statement.issue}"] = 1.0
     out[f"role={candidate.role}|polarity={clause.polarity}"] = 1.0
+    # A document's main issue and main actor carry most of its clear positions; side issues are often mere mentions.
+    out[f"issue_rank={min(candidate.issue_rank, 2)}|role={candidate.role}"] = 1.0
     return out
 
 

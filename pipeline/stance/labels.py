@@ -1,4 +1,4 @@
-"""Statement-level training labels (corpora/stance/*.jsonl): read, check and append."""
+"""Training labels: statement level (corpora/stance/*.jsonl) and document level (corpora/gold/train_stances.jsonl)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from pipeline.annotations import AnnStance, annotated_from_json
 from pipeline.errors import InputError
 from pipeline.io.jsonl import read_json_lines
 from pipeline.nlp.issues import read_issue_ids
@@ -101,3 +102,29 @@ def drop_last_label(path: Path) -> LabelRecord | None:
     path.write_text("".join(line + "\n" for line in lines[:-1]), encoding="utf-8")
     obj = json.loads(lines[-1])
     return _check(obj, frozenset(read_issue_ids()), path, len(lines))
+
+
+def _check_document(obj: dict, issues: frozenset[str], path: Path, line: int) -> tuple[str, tuple[AnnStance, ...]]:
+    """Validate one document-gold line (the spec's annotations shape, stances only), naming file and line."""
+    doc = annotated_from_json(obj, where=f"{path}:{line}")
+    for s in doc.stances:
+        if s.stance not in ("support", "oppose"):
+            raise InputError(str(path), f"unknown stance {s.stance!r} for {s.actor}/{s.issue}; document stances are support or oppose", line=line)
+        unknown = [i for i in (s.issue, *s.also) if i not in issues]
+        if unknown:
+            raise InputError(str(path), f"unknown issue id {unknown[0]!r}; ids are those of issues.tsv", line=line)
+    return doc.doc_id, doc.stances
+
+
+def read_document_stances(path: Path) -> dict[str, tuple[AnnStance, ...]]:
+    """Read document-level gold stances of training stories (one annotations object per line); a duplicate doc_id is an error."""
+    issues = frozenset(read_issue_ids())
+    out: dict[str, tuple[AnnStance, ...]] = {}
+    for lineno, obj in read_json_lines(path):
+        if not isinstance(obj, dict):
+            raise InputError(str(path), "expected a JSON object", line=lineno)
+        doc_id, stances = _check_document(obj, issues, Path(path), lineno)
+        if doc_id in out:
+            raise InputError(str(path), f"{doc_id} appears twice; keep one line per document", line=lineno)
+        out[doc_id] = stances
+    return out

@@ -50,6 +50,11 @@ class ModelParams:
     stance_roles: tuple[str, ...] = ("speaker", "author", "subject")  # roles whose statements make document stances
     class_weight: str | None = "balanced"
     two_stage: bool = True  # a none-vs-stance detector plus a support-vs-oppose model (else one three-class model)
+    pair_gate: bool = True  # learn which (actor, issue) pairs are document stances from document-level gold
+    min_pair_probability: float = 0.35  # gate probability a pair needs to be a document stance
+    pair_C: float = 1.0  # regularisation of the gate's logistic regression
+    reconcile_labels: bool = True  # a pair the document gold has but no statement label does: its statements take the gold stance
+    distant_polarity: bool = True  # the polarity model also learns from statements of document-gold pairs
     cv_folds: int = 5
     seed: int = 13
 
@@ -84,6 +89,7 @@ class FittedStance:
 
     pipeline: object
     polarity: object | None = None
+    gate: object | None = None  # the pair gate (pairs.py), a logistic regression over pair features
 
     @property
     def classes(self) -> list[str]:
@@ -161,6 +167,8 @@ def save_model(path: Path, *, model: FittedStance, info: dict) -> None:
     content = {"format": MODEL_FORMAT, "pipeline": model.pipeline, "info": info}
     if model.polarity is not None:
         content["polarity"] = model.polarity
+    if model.gate is not None:
+        content["gate"] = model.gate
     # Vocabularies are stored as JSON inside the zip; deflate keeps the committed file a few MB.
     skops.io.dump(content, path, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
 

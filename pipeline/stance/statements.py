@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -41,6 +41,8 @@ class Candidate:
     others: tuple[str, ...]
     owners: tuple[str, ...]
     kind: str = "article"
+    issue_rank: int = 0  # how many of the document's issues are tagged in more sentences than this one
+    actor_rank: int = 0  # how many of the document's actors are mentioned more often than this one
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +93,14 @@ class DocumentIndex:
     mentions: tuple[Mention, ...]
     people: tuple[Mention, ...]
     author: str | None
+    issue_counts: Counter = field(default_factory=Counter)  # sentences tagged with each issue
+    actor_counts: Counter = field(default_factory=Counter)  # mentions of each actor
+
+
+def rank(counts: Counter, key: str) -> int:
+    """Return how many keys are counted more often than this one (the most frequent ranks 0)."""
+    own = counts.get(key, 0)
+    return sum(1 for v in counts.values() if v > own)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +137,9 @@ def _people(extraction: Extraction) -> list[Mention]:
 
 def index_document(document: Document, extraction: Extraction) -> DocumentIndex:
     """Index a document's actors once, for all its spans."""
-    return DocumentIndex(tuple(document_mentions(extraction)), tuple(_people(extraction)), author_actor(document, extraction))
+    mentions = tuple(document_mentions(extraction))
+    issues = Counter(m.issue for m in extraction.issues)
+    return DocumentIndex(mentions, tuple(_people(extraction)), author_actor(document, extraction), issues, Counter(m.actor for m in mentions))
 
 
 def _inside(start: int, end: int, items) -> list:
@@ -212,10 +224,11 @@ def _role(actor: str, start: int, mentions: Sequence[Mention], speakers: Sequenc
 
 def make_candidate(document: Document, extraction: Extraction, *, start: int, end: int, actor: str, issue: str,
                    also: tuple[str, ...] = (), official: str | None = None, proposal_nouns: frozenset[str] = frozenset(),
-                   span: SpanActors | None = None) -> Candidate:
+                   span: SpanActors | None = None, index: DocumentIndex | None = None) -> Candidate:
     """Build the candidate statement for one span, actor and issue (also used for training labels)."""
     text = document.text[start:end]
-    span = span or span_actors(document, extraction, start, end)
+    index = index or index_document(document, extraction)
+    span = span or span_actors(document, extraction, start, end, index=index)
     mentions, speakers = list(span.mentions), list(span.speakers)
     role = _role(actor, start, mentions, speakers, span.author)
     if official is None:
@@ -228,7 +241,8 @@ def make_candidate(document: Document, extraction: Extraction, *, start: int, en
         actor_is_speaker=role in ("speaker", "author"), context=span.context,
     )
     others = tuple(sorted({m.actor for m in mentions if m.actor != actor}))
-    return Candidate(statement, tuple(also), mask(text, start, mentions, actor), role, others, found_owners, document.kind or "article")
+    return Candidate(statement, tuple(also), mask(text, start, mentions, actor), role, others, found_owners, document.kind or "article",
+                     rank(index.issue_counts, issue), rank(index.actor_counts, actor))
 
 
 def sentence_actors(span: SpanActors) -> list[str]:
@@ -286,5 +300,5 @@ def build_candidates(document: Document, extraction: Extraction, *, proposal_nou
         for actor in sentence_actors(span):
             for issue, also in group_issues(issues, sectors=sectors):
                 out.append(make_candidate(document, extraction, start=start, end=end, actor=actor, issue=issue, also=also,
-                                          proposal_nouns=proposal_nouns, span=span))
+                                          proposal_nouns=proposal_nouns, span=span, index=index))
     return out

@@ -12,7 +12,9 @@ from pipeline.evaluate import PRF, macro_f1
 from pipeline.stance.classify import STANCE, StanceClassifier
 from pipeline.stance.features import CueLexicon, feature_frame, lexicon_polarity
 from pipeline.stance.labels import LabelRecord
-from pipeline.stance.model import FittedStance, ModelParams, build_classifier, build_model
+from pipeline.stance.model import FittedStance, ModelParams, build_classifier, build_model, transform_features
+from pipeline.annotations import AnnStance
+from pipeline.stance.pairs import Scored, gold_entries, group_pairs, pair_features, pair_stance
 from pipeline.stance.statements import Candidate, make_candidate
 from pipeline.types import STANCE_LABELS, Document, Extraction
 
@@ -154,8 +156,12 @@ def build_examples(labels: Sequence[LabelRecord], documents: dict[str, Document]
     return out
 
 
-def fit_model(examples: Sequence[Example], params: ModelParams, lexicon: CueLexicon) -> FittedStance:
-    """Fit the model on examples: one three-class pipeline, or (two_stage) a stance detector and a polarity model."""
+def fit_model(examples: Sequence[Example], params: ModelParams, lexicon: CueLexicon, *,
+              extra_polarity: Sequence[tuple[Candidate, str]] = ()) -> FittedStance:
+    """Fit the model on examples: one three-class pipeline, or (two_stage) a stance detector and a polarity model.
+
+    extra_polarity adds (candidate, support|oppose) pairs to the polarity model's training only.
+    """
     frame = feature_frame([e.candidate for e in examples], lexicon)
     labels = [e.stance for e in examples]
     model = build_model(params)
@@ -168,7 +174,13 @@ def fit_model(examples: Sequence[Example], params: ModelParams, lexicon: CueLexi
         model.fit(frame, [STANCE if label != "none" else "none" for label in labels])
         stance_rows = [i for i, label in enumerate(labels) if label != "none"]
         matrix = model.named_steps["features"].transform(frame)
-        polarity = build_classifier(params).fit(matrix[stance_rows], [labels[i] for i in stance_rows])
+        polarity_x, polarity_y = matrix[stance_rows], [labels[i] for i in stance_rows]
+        if extra_polarity:
+            import scipy.sparse as sp
+
+            extra = transform_features(model.named_steps["features"], feature_frame([c for c, _ in extra_polarity], lexicon))
+            polarity_x, polarity_y = sp.vstack([polarity_x, extra], format="csr"), polarity_y + [label for _, label in extra_polarity]
+        polarity = build_classifier(params).fit(polarity_x, polarity_y)
     for _, transformer, _ in model.named_steps["features"].transformers_:
         if hasattr(transformer, "stop_words_"):
             del transformer.stop_words_  # only kept for introspection; it would make the model file ~40 MB
@@ -217,3 +229,142 @@ def cross_validate(examples: Sequence[Example], params: ModelParams, lexicon: Cu
             lexicon_pairs.append((e.stance, lexicon_label(e.candidate, lexicon)))
     return CVResult(params.cv_folds, len(model_pairs), class_scores(model_pairs), class_scores(majority_pairs), class_scores(lexicon_pairs))
 
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentGold:
+    """Document-level gold stances of training stories, with the run-time candidates of each story."""
+
+    stances: dict[str, tuple[AnnStance, ...]]
+    candidates: dict[str, list[Candidate]]
+
+
+@dataclass(frozen=True, slots=True)
+class GateResult:
+    """The fitted pair gate and the document-level CV scores of the whole model on the document gold."""
+
+    gate: object
+    pairs: int
+    positives: int
+    cv: dict
+
+
+def document_gold(stances: dict[str, tuple[AnnStance, ...]], documents: dict[str, Document], extractions: dict[str, Extraction],
+                  lexicon: CueLexicon, *, neighbour_reach: int, roles: frozenset[str]) -> DocumentGold:
+    """Pair the document gold with each story's run-time candidates in the stance roles (stories without text are skipped)."""
+    from pipeline.stance.statements import build_candidates
+
+    candidates = {}
+    for doc_id in stances:
+        if doc_id in documents and doc_id in extractions:
+            found = build_candidates(documents[doc_id], extractions[doc_id], proposal_nouns=lexicon.proposal_nouns, neighbour_reach=neighbour_reach)
+            candidates[doc_id] = [c for c in found if c.role in roles]
+    return DocumentGold({k: v for k, v in stances.items() if k in candidates}, candidates)
+
+
+def _one_direction(gold: Sequence[AnnStance]) -> str | None:
+    """Return the stance of gold entries that agree on one direction, else None."""
+    directions = {g.stance for g in gold}
+    return directions.pop() if len(directions) == 1 else None
+
+
+def reconcile(examples: Sequence[Example], gold: DocumentGold) -> list[Example]:
+    """Give the document-gold stance to the statement labels of a pair the document gold has but no label takes a stance on.
+
+    Statement labels were made strictly ("when in doubt, none"); the document gold records positions an
+    annotator reads from the whole story. Where the two disagree in this direction, the story-level
+    reading wins, so the detector learns what the scorer counts as a position.
+    """
+    pairs: dict[tuple[str, str, str], list[int]] = {}
+    for i, e in enumerate(examples):
+        if e.group in gold.stances and e.origin != "synthetic":
+            pairs.setdefault((e.group, e.candidate.statement.actor, e.candidate.statement.issue), []).append(i)
+    out = list(examples)
+    for (doc_id, _, _), rows in pairs.items():
+        direction = _one_direction(gold_entries(gold.stances[doc_id], examples[rows[0]].candidate))
+        if direction and all(examples[i].stance == "none" for i in rows):
+            for i in rows:
+                out[i] = dataclasses.replace(examples[i], stance=direction)
+    return out
+
+
+def distant_polarity(gold: DocumentGold, doc_ids: Iterable[str]) -> list[tuple[Candidate, str]]:
+    """Return (candidate, direction) for the statements of every document-gold pair with one direction."""
+    out = []
+    for doc_id in doc_ids:
+        for candidate in gold.candidates.get(doc_id, ()):
+            direction = _one_direction(gold_entries(gold.stances[doc_id], candidate))
+            if direction:
+                out.append((candidate, direction))
+    return out
+
+
+def fit_statements(examples: Sequence[Example], params: ModelParams, lexicon: CueLexicon, gold: DocumentGold | None,
+                   doc_ids: Iterable[str] = ()) -> FittedStance:
+    """Fit the statement model, with distant polarity examples from these document-gold stories when configured."""
+    extra = distant_polarity(gold, doc_ids) if gold is not None and params.distant_polarity else []
+    return fit_model(examples, params, lexicon, extra_polarity=extra)
+
+
+def scored_pairs(fitted: FittedStance, candidates: Sequence[Candidate], lexicon: CueLexicon) -> dict[tuple[str, str], list[Scored]]:
+    """Score a story's candidates with a fitted statement model and group them by (actor, issue)."""
+    if not candidates:
+        return {}
+    classifier = StanceClassifier(pipeline=fitted.pipeline, polarity=fitted.polarity, info={}, lexicon=lexicon)
+    return group_pairs([Scored(c, p.p_stance, p.p_support) for c, p in zip(candidates, classifier.predict(candidates))])
+
+
+def fit_gate(examples: Sequence[Example], params: ModelParams, lexicon: CueLexicon, gold: DocumentGold) -> GateResult:
+    """Fit the pair gate on out-of-fold pair features of the document-gold stories, and score the model there by CV.
+
+    Each fold's statement model is fitted without the fold's stories, so the gate learns from statement
+    scores like those it will see at run time; the gate's own CV (a second split over the same folds)
+    gives document-level detection scores on the training gold.
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    doc_ids = sorted(gold.stances)
+    fold_of = {d: i % params.cv_folds for i, d in enumerate(doc_ids)}
+    real = [e for e in examples if e.origin != "synthetic"]
+    synthetic = [e for e in examples if e.origin == "synthetic"]
+    rows: list[tuple[str, tuple[str, str], list[Scored]]] = []
+    for k in range(params.cv_folds):
+        held = {d for d in doc_ids if fold_of[d] == k}
+        log.info("pair gate: fold %d/%d (%d stories held out)", k + 1, params.cv_folds, len(held))
+        fitted = fit_statements([e for e in real if e.group not in held] + synthetic, params, lexicon, gold, (d for d in doc_ids if d not in held))
+        for doc_id in sorted(held):
+            rows += [(doc_id, key, items) for key, items in scored_pairs(fitted, gold.candidates[doc_id], lexicon).items()]
+    features = [pair_features(items) for _, _, items in rows]
+    truth = [int(bool(gold_entries(gold.stances[d], items[0].candidate))) for d, _, items in rows]
+    gate = LogisticRegression(C=params.pair_C, max_iter=3000).fit(features, truth)
+    cv = _gate_cv(rows, features, truth, gold, fold_of, params)
+    return GateResult(gate, len(rows), sum(truth), cv)
+
+
+def _gate_cv(rows, features, truth, gold: DocumentGold, fold_of: dict[str, int], params: ModelParams) -> dict:
+    """Score the gated document stances of each fold's stories with a gate fitted on the other folds (spec scorer)."""
+    from sklearn.linear_model import LogisticRegression
+
+    from pipeline.annotations import AnnotatedDocument
+    from pipeline.evaluate import score_stances
+
+    predicted: dict[str, list] = {d: [] for d in gold.stances}
+    for k in range(params.cv_folds):
+        train = [i for i, (d, _, _) in enumerate(rows) if fold_of[d] != k]
+        test = [i for i, (d, _, _) in enumerate(rows) if fold_of[d] == k]
+        if not test or len(set(truth[i] for i in train)) < 2:
+            continue
+        gate = LogisticRegression(C=params.pair_C, max_iter=3000).fit([features[i] for i in train], [truth[i] for i in train])
+        probabilities = gate.predict_proba([features[i] for i in test])[:, 1]
+        for i, p in zip(test, probabilities):
+            if p >= params.min_pair_probability:
+                s = pair_stance(rows[i][2], min_stance_probability=params.min_stance_probability)
+                predicted[rows[i][0]].append(AnnStance(s.actor, s.official, s.issue, s.stance, s.target, s.also))
+    tp = fp = fn = 0
+    matched: list[tuple[str, str]] = []
+    for doc_id, stances in gold.stances.items():
+        prf, pairs = score_stances(AnnotatedDocument(doc_id=doc_id, stances=stances), AnnotatedDocument(doc_id=doc_id, stances=tuple(predicted[doc_id])))
+        tp, fp, fn = tp + prf.tp, fp + prf.fp, fn + prf.fn
+        matched += [(g.stance, p.stance) for g, p in pairs]
+    detection = PRF(tp, fp, fn)
+    return {"documents": len(gold.stances), "gold_stances": tp + fn, "detection": detection.as_dict(), "macro_f1": round(macro_f1(matched), 4)}

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import InputError
-from pipeline.stance.labels import drop_last_label, read_labels, save_label
+from pipeline.stance.labels import drop_last_label, read_document_stances, read_labels, save_label
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD = {"doc_id": "synthetic:x", "start": 0, "end": 5, "actor": "US", "official": None, "issue": "tariffs", "also": [],
@@ -47,3 +47,39 @@ def test_save_and_undo_round_trip(tmp_path):
     assert len(list(read_labels([path]))) == 2
     assert drop_last_label(path) == record
     assert len(list(read_labels([path]))) == 1
+
+
+DOC = {"doc_id": "reuters:1", "stances": [{"actor": "US", "official": None, "issue": "tariffs", "stance": "support", "target": "US", "also": []}]}
+
+
+@pytest.mark.parametrize("line,message", [
+    ({**DOC, "stances": [{**DOC["stances"][0], "stance": "none"}]}, "unknown stance 'none'"),
+    ({**DOC, "stances": [{**DOC["stances"][0], "also": ["bananas"]}]}, "unknown issue id 'bananas'"),
+    ({"doc_id": "reuters:1", "stances": [{"issue": "tariffs"}]}, "not an annotations object"),
+    (DOC, "reuters:1 appears twice"),
+])
+def test_bad_document_gold_names_file_and_line(tmp_path, line, message):
+    path = _write(tmp_path / "gold.jsonl", DOC, line)
+    with pytest.raises(InputError, match=message) as info:
+        read_document_stances(path)
+    assert f"{path}:2" in str(info.value)
+
+
+def test_committed_document_gold_is_valid_and_keeps_to_training_stories():
+    gold = read_document_stances(ROOT / "corpora" / "gold" / "train_stances.jsonl")
+    dev = {line.split("\t")[0] for line in (ROOT / "corpora" / "gold" / "dev_docs.tsv").read_text().splitlines()[1:]}
+    assert len(gold) > 800 and sum(len(s) for s in gold.values()) > 1000
+    assert not dev & set(gold)
+    assert all(s.stance in ("support", "oppose") for stances in gold.values() for s in stances)
+
+
+@pytest.mark.shared
+def test_document_gold_has_no_held_out_story():
+    import gzip
+
+    from tests.conftest import shared_path
+
+    gold = read_document_stances(ROOT / "corpora" / "gold" / "train_stances.jsonl")
+    with gzip.open(shared_path("reuters21578", "all.jsonl.gz"), "rt", encoding="utf-8") as fh:
+        splits = {obj["doc_id"]: obj.get("split") for obj in map(json.loads, fh)}
+    assert {splits.get(doc_id) for doc_id in gold} <= {"train", "unused"}

@@ -12,10 +12,14 @@ from pipeline.cli import cli
 from pipeline.io.documents import ReadReport, read_documents
 from pipeline.stance.classify import StanceClassifier
 from pipeline.stance.features import read_cues
-from pipeline.stance.labels import read_labels
+from pipeline.annotations import AnnStance
+from pipeline.stance.labels import read_document_stances, read_labels
 from pipeline.stance.model import ModelParams
-from pipeline.stance.train import build_examples, class_scores, extract_for_training, fit_model, label_windows, majority_label
-from pipeline.types import Document
+from pipeline.stance.pairs import PAIR_FEATURES
+from pipeline.stance.statements import Candidate
+from pipeline.stance.train import (DocumentGold, Example, build_examples, class_scores, distant_polarity, document_gold, extract_for_training, fit_gate,
+                                   fit_model, label_windows, majority_label, reconcile)
+from pipeline.types import Document, Statement
 from tests.conftest import shared_path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -73,3 +77,58 @@ def test_train_skips_cleanly_without_documents(tmp_path):
     result = CliRunner().invoke(cli, ["train", "--docs", str(tmp_path / "absent.jsonl"), "--out", str(tmp_path / "m.skops")])
     assert result.exit_code == 0, result.output
     assert "skipped" in result.output and not (tmp_path / "m.skops").exists()
+
+
+def _example(stance: str, *, doc: str = "d1", actor: str = "US", issue: str = "tariffs", origin: str = "annotated") -> Example:
+    """Build one training example on a hand-made candidate."""
+    return Example(Candidate(Statement(0, 5, "x", actor, issue), (), "zzactor x", "subject", (), ()), stance, doc, origin)
+
+
+def _gold(stances: dict[str, list[AnnStance]], examples) -> DocumentGold:
+    """Document gold whose candidates are the examples' candidates."""
+    candidates: dict[str, list] = {}
+    for e in examples:
+        candidates.setdefault(e.group, []).append(e.candidate)
+    return DocumentGold({k: tuple(v) for k, v in stances.items()}, candidates)
+
+
+def test_reconcile_gives_document_gold_stance_to_pairs_labelled_none_only():
+    examples = [_example("none"), _example("none"), _example("none", actor="JP"), _example("oppose", issue="currency"),
+                _example("none", doc="d2"), _example("none", origin="synthetic")]
+    gold = _gold({"d1": [AnnStance("US", None, "tariffs", "support", "US"), AnnStance("US", None, "currency", "support", None)]}, examples)
+    out = reconcile(examples, gold)
+    # the US/tariffs pair: gold support, every label none -> support; JP: not in the gold; US/currency: a label already
+    # takes a stance (the annotator's reading of that sentence stays); d2 and synthetic lines: no document gold
+    assert [e.stance for e in out] == ["support", "support", "none", "oppose", "none", "none"]
+    mixed = _gold({"d1": [AnnStance("US", None, "tariffs", "support", "US"), AnnStance("US", None, "tariffs", "oppose", "JP")]}, examples)
+    assert [e.stance for e in reconcile(examples, mixed)][:2] == ["none", "none"]  # two directions: nothing to copy
+
+
+def test_distant_polarity_takes_every_statement_of_a_one_direction_pair():
+    examples = [_example("none"), _example("none", actor="JP"), _example("none", issue="currency")]
+    gold = _gold({"d1": [AnnStance("US", None, "tariffs", "oppose", "JP")]}, examples)
+    assert [(c.statement.actor, label) for c, label in distant_polarity(gold, ["d1"])] == [("US", "oppose")]
+    assert distant_polarity(gold, []) == []
+
+
+@pytest.mark.shared
+def test_gate_learns_from_document_gold_and_scores_it_by_cv(nlp):
+    records = list(read_labels([ROOT / "corpora" / "stance" / "reuters.jsonl"]))
+    stances = read_document_stances(ROOT / "corpora" / "gold" / "train_stances.jsonl")
+    doc_ids = sorted({r.doc_id for r in records} & set(stances), key=lambda d: int(d.split(":")[1]))[:60]
+    documents = {d.doc_id: d for d in read_documents([shared_path("reuters21578", "trade.jsonl")], report=ReadReport()) if d.doc_id in set(doc_ids)}
+    records = [r for r in records if r.doc_id in documents]
+    lexicon = read_cues()
+    params = ModelParams(cv_folds=3, neighbour_reach=100)
+    extractions = extract_for_training(nlp, documents, {d: [(0, len(documents[d].text))] for d in documents})
+    examples = build_examples(records, documents, extractions, lexicon, neighbour_reach=params.neighbour_reach)
+    gold = document_gold({d: stances[d] for d in documents}, documents, extractions, lexicon, neighbour_reach=params.neighbour_reach,
+                         roles=frozenset(params.stance_roles))
+    result = fit_gate(reconcile(examples, gold), params, lexicon, gold)
+    assert result.pairs > result.positives > 20
+    cv = result.cv
+    assert cv["documents"] == len(gold.stances) and cv["gold_stances"] == sum(len(s) for s in gold.stances.values())
+    # better than admitting every candidate pair (precision = positives / pairs) and than admitting none
+    assert cv["detection"]["precision"] > result.positives / result.pairs and cv["detection"]["f1"] > 0.3
+    weights = dict(zip(PAIR_FEATURES, result.gate.coef_[0]))
+    assert weights["top_p"] > 0  # a surer best statement makes a pair likelier to be a position

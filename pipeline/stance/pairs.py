@@ -1,0 +1,111 @@
+"""The pair gate: which (actor, issue) pairs of a document are clear positions, learnt from document-level gold.
+
+The statement model says how likely each sentence is to take a stance; a document stance is a
+judgement about the whole pair (how many statements, how sure the best one is, whether the actor
+speaks, whether the issue is the document's main one). A logistic regression over these pair
+features, fitted on document-level gold of training stories, makes that judgement, and the
+pair's direction is the statements' confidence-weighted vote.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pipeline.annotations import AnnStance
+from pipeline.stance.aggregate import resolve_target
+from pipeline.stance.statements import Candidate
+from pipeline.types import DocumentStance
+
+# The order of pair_features' values; a model file records it and is refused when it differs.
+PAIR_FEATURES = (
+    "top_p", "mean_p", "log_statements", "log_confident", "sum_p", "second_p",
+    "main_issue", "second_issue", "main_actor", "second_actor",
+    "speaker", "author", "subject", "official", "agreement", "early", "log_first_offset",
+)
+CONFIDENT = 0.4  # p(stance) of a statement counted as confident in the pair features
+EARLY_CHARS = 300  # a statement starting this early is in the story's lead
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """A candidate statement with the statement model's p(stance) and p(support | stance)."""
+
+    candidate: Candidate
+    p_stance: float
+    p_support: float
+
+
+def group_pairs(scored: Sequence[Scored]) -> dict[tuple[str, str], list[Scored]]:
+    """Group a document's scored statements by (actor, issue), in first-seen order."""
+    groups: dict[tuple[str, str], list[Scored]] = {}
+    for s in scored:
+        groups.setdefault((s.candidate.statement.actor, s.candidate.statement.issue), []).append(s)
+    return groups
+
+
+def vote(items: Sequence[Scored]) -> float:
+    """Return the confidence-weighted direction of a pair's statements (> 0: support)."""
+    return sum((s.p_support - 0.5) * s.p_stance for s in items)
+
+
+def pair_features(items: Sequence[Scored]) -> list[float]:
+    """Return the features of one (actor, issue) pair, in PAIR_FEATURES order."""
+    ps = sorted((s.p_stance for s in items), reverse=True)
+    first = items[0].candidate
+    weight = sum(s.p_stance for s in items) or 1.0
+    start = min(s.candidate.statement.start for s in items)
+    roles = {s.candidate.role for s in items}
+    return [
+        ps[0], sum(ps) / len(ps), math.log1p(len(ps)), math.log1p(sum(1 for p in ps if p >= CONFIDENT)), sum(ps) / 3,
+        ps[1] if len(ps) > 1 else 0.0,
+        float(first.issue_rank == 0), float(first.issue_rank == 1), float(first.actor_rank == 0), float(first.actor_rank == 1),
+        float("speaker" in roles), float("author" in roles), float("subject" in roles),
+        float(any(s.candidate.statement.official for s in items)),
+        abs(vote(items)) * 2 / weight,  # how much the statements agree on the direction
+        float(start < EARLY_CHARS), math.log1p(start / 100),
+    ]
+
+
+def _most_common(values) -> str | None:
+    """Return the most common non-null value (first seen wins ties)."""
+    counts = Counter(v for v in values if v)
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def pair_stance(items: Sequence[Scored], *, min_stance_probability: float) -> DocumentStance:
+    """Build the document stance of a pair the gate admitted: direction by vote, target and official by majority.
+
+    support/oppose count the pair's statements that take a stance at the statement level; when none
+    does, the pair's best statement counts (the gate admitted the pair on the strength of it).
+    """
+    stance = "support" if vote(items) >= 0 else "oppose"
+    agreeing = [s for s in items if (s.p_support >= 0.5) == (stance == "support")] or list(items)
+    targets = (resolve_target(stance=stance, actor=s.candidate.statement.actor, owners=s.candidate.owners, others=s.candidate.others)
+               for s in sorted(agreeing, key=lambda s: -s.p_stance))
+    first = items[0].candidate.statement
+    confident = [s for s in items if s.p_stance >= min_stance_probability] or [max(items, key=lambda s: s.p_stance)]
+    return DocumentStance(
+        actor=first.actor, issue=first.issue, stance=stance, target=_most_common(targets),
+        official=_most_common(s.candidate.statement.official for s in agreeing),
+        also=tuple(dict.fromkeys(a for s in items for a in s.candidate.also if a != first.issue)),
+        support=sum(1 for s in confident if s.p_support >= 0.5), oppose=sum(1 for s in confident if s.p_support < 0.5),
+    )
+
+
+def gate_pairs(gate, scored: Sequence[Scored], *, min_pair_probability: float, min_stance_probability: float) -> tuple[DocumentStance, ...]:
+    """Return the document stances: pairs whose gate probability reaches min_pair_probability."""
+    groups = group_pairs(scored)
+    if not groups:
+        return ()
+    probabilities = gate.predict_proba([pair_features(items) for items in groups.values()])[:, list(gate.classes_).index(True)]
+    admitted = [items for items, p in zip(groups.values(), probabilities) if p >= min_pair_probability]
+    return tuple(sorted((pair_stance(items, min_stance_probability=min_stance_probability) for items in admitted), key=lambda s: (s.actor, s.issue)))
+
+
+def gold_entries(gold: Sequence[AnnStance], candidate: Candidate) -> list[AnnStance]:
+    """Return the gold stances a candidate's (actor, issue) matches, with the spec's `also` rule both ways."""
+    s = candidate.statement
+    return [g for g in gold if g.actor == s.actor and (g.issue == s.issue or s.issue in g.also or g.issue in candidate.also)]
