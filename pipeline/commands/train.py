@@ -88,8 +88,11 @@ def train(obj: Context, labels: tuple[Path, ...], doc_gold_path: Path, docs: tup
     lexicon = read_cues()
     examples = build_examples(records, documents, extractions, lexicon, neighbour_reach=params.neighbour_reach)
     gold = document_gold(gold_stances, documents, extractions, lexicon, neighbour_reach=params.neighbour_reach, roles=frozenset(params.stance_roles)) if gold_stances else None
+    reconciled = 0
     if gold is not None and params.reconcile_labels:
+        before = [e.stance for e in examples]
         examples = reconcile(examples, gold)
+        reconciled = sum(1 for b, e in zip(before, examples) if b != e.stance)
     click.echo(f"train: {len(examples)} examples from {len(files)} label files ({len(documents)} documents)"
                + (f"; document gold for {len(gold.stances)} stories" if gold else "; no document gold, so no pair gate"), err=True)
     cv = None if no_cv else cross_validate(examples, params, lexicon, min_stance_probability=params.min_stance_probability).as_dict()
@@ -107,7 +110,8 @@ def train(obj: Context, labels: tuple[Path, ...], doc_gold_path: Path, docs: tup
     }
     if gate is not None:
         info.update({"min_pair_probability": params.min_pair_probability, "pair_features": list(PAIR_FEATURES),
-                     "gate": {"stories": len(gold.stances), "pairs": gate.pairs, "positive_pairs": gate.positives, "document_cv": gate.cv}})
+                     "gate": {"stories": len(gold.stances), "pairs": gate.pairs, "positive_pairs": gate.positives, "document_cv": gate.cv,
+                              "reconciled_labels": reconciled, "doc_gold": str(doc_gold_path.name)}})
     save_model(model_path, model=fitted, info=info)
     tone = ToneScorer()
     relation = tone_relation([(e.stance, tone.text_tone(e.candidate.statement.text)) for e in examples if e.origin != "synthetic"])

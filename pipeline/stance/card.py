@@ -61,6 +61,7 @@ def render_card(*, info: dict, cv: dict | None, tone: ToneRelation | None, label
         "",
         *data_rows,
         "",
+        *_doc_gold_data(info.get("gate")),
         "## Model and features",
         "",
         f"{params.get('classifier', 'svm')} (C={params.get('C')}, class_weight={params.get('class_weight')}) over: word {tuple(params.get('word_ngrams', ()))}-grams and "
@@ -103,6 +104,18 @@ def _aggregation(info: dict) -> str:
                 "its direction is the statements' vote weighted by p(stance). The gate is fitted on document-level gold of training stories "
                 "(corpora/gold/train_stances.jsonl) with out-of-fold statement scores.")
     return "one entry per (actor, issue) by confidence-weighted vote (two when one's own measure is backed and another's opposed)."
+
+
+def _doc_gold_data(gate: dict | None) -> list[str]:
+    """Describe the document-level gold the gate learns from and the labels it reconciled."""
+    if not gate:
+        return []
+    cv = gate["document_cv"]
+    return [f"Document-level gold stances of {cv['documents']} Reuters train/unused stories (corpora/gold/{gate.get('doc_gold', 'train_stances.jsonl')}, "
+            f"{cv['gold_stances']} stances, the spec's annotations shape) train the pair gate. "
+            f"{gate.get('reconciled_labels', 0)} statement labels of pairs that gold has but no statement label took a stance on were given the gold stance "
+            "(reconcile_labels); the statements of one-direction gold pairs also train the polarity model (distant_polarity). "
+            "The statement-level CV below scores these reconciled labels.", ""]
 
 
 def _gate_section(gate: dict, threshold) -> list[str]:

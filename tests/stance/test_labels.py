@@ -83,3 +83,11 @@ def test_document_gold_has_no_held_out_story():
     with gzip.open(shared_path("reuters21578", "all.jsonl.gz"), "rt", encoding="utf-8") as fh:
         splits = {obj["doc_id"]: obj.get("split") for obj in map(json.loads, fh)}
     assert {splits.get(doc_id) for doc_id in gold} <= {"train", "unused"}
+
+
+def test_second_dev_annotation_covers_every_dev_document():
+    from pipeline.annotations import read_annotations
+
+    dev = [g.doc_id for g in read_annotations(ROOT / "corpora" / "gold" / "dev.jsonl")]
+    second = [g.doc_id for g in read_annotations(ROOT / "corpora" / "gold" / "dev_second_annotation.jsonl")]
+    assert sorted(second) == sorted(dev)

@@ -132,3 +132,19 @@ def test_gate_learns_from_document_gold_and_scores_it_by_cv(nlp):
     assert cv["detection"]["precision"] > result.positives / result.pairs and cv["detection"]["f1"] > 0.3
     weights = dict(zip(PAIR_FEATURES, result.gate.coef_[0]))
     assert weights["top_p"] > 0  # a surer best statement makes a pair likelier to be a position
+
+
+def test_train_refuses_document_gold_on_dev_gold_stories(tmp_path):
+    good = {"doc_id": "synthetic:x", "start": 0, "end": 5, "actor": "US", "official": None, "issue": "tariffs", "also": [],
+            "stance": "support", "target": "US", "actor_role": "subject", "origin": "synthetic", "text": "Hello"}
+    labels = tmp_path / "labels.jsonl"
+    labels.write_text(json.dumps(good) + "\n", encoding="utf-8")
+    dev_id = (ROOT / "corpora" / "gold" / "dev_docs.tsv").read_text().splitlines()[1].split("\t")[0]
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"doc_id": dev_id, "stances": []}) + "\n", encoding="utf-8")
+    docs = tmp_path / "docs.jsonl"
+    docs.write_text(json.dumps({"doc_id": "a", "text": "x"}) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["train", "--labels", str(labels), "--doc-gold", str(gold), "--docs", str(docs), "--out", str(tmp_path / "m.skops")])
+    assert result.exit_code == 1
+    assert str(gold) in result.output and dev_id in result.output and "dev gold is for evaluation only" in result.output
+    assert not (tmp_path / "m.skops").exists()
