@@ -18,7 +18,7 @@ from pipeline.stance.card import params_dict, render_card, tone_relation
 from pipeline.stance.features import read_cues
 from pipeline.stance.labels import read_document_stances, read_labels
 from pipeline.stance.model import read_params, save_model
-from pipeline.stance.pairs import PAIR_FEATURES
+from pipeline.stance.pairs import GATE_INPUTS
 from pipeline.stance.tone import ToneScorer
 from pipeline.stance.train import (build_examples, cross_validate, document_gold, extract_for_training, fit_gate, fit_statements, majority_label,
                                    reconcile, synthetic_documents)
@@ -109,7 +109,7 @@ def train(obj: Context, labels: tuple[Path, ...], doc_gold_path: Path, docs: tup
         "n_examples": len(examples), "n_matched": sum(1 for e in examples if e.matched),
     }
     if gate is not None:
-        info.update({"min_pair_probability": params.min_pair_probability, "pair_features": list(PAIR_FEATURES),
+        info.update({"min_pair_probability": params.min_pair_probability, "gate_inputs": list(GATE_INPUTS),
                      "gate": {"stories": len(gold.stances), "pairs": gate.pairs, "positive_pairs": gate.positives, "document_cv": gate.cv,
                               "reconciled_labels": reconciled, "doc_gold": str(doc_gold_path.name)}})
     save_model(model_path, model=fitted, info=info)

@@ -100,7 +100,8 @@ def _aggregation(info: dict) -> str:
     if info.get("gate"):
         return ("a pair gate (logistic regression over the pair's statement scores: best and mean p(stance), how many statements, "
                 "whether the actor speaks or is the subject, whether issue and actor are the story's main ones, how early the pair appears, "
-                f"how much the statements agree) admits an (actor, issue) pair when its probability is >= {info.get('min_pair_probability')}; "
+                "how much the statements agree) and an issue-word model's probability (TF-IDF logistic regression over the pair's words joined "
+                f"to its issue, e.g. negotiations__talks) admits an (actor, issue) pair when its probability is >= {info.get('min_pair_probability')}; "
                 "its direction is the statements' vote weighted by p(stance). The gate is fitted on document-level gold of training stories "
                 "(corpora/gold/train_stances.jsonl) with out-of-fold statement scores.")
     return "one entry per (actor, issue) by confidence-weighted vote (two when one's own measure is backed and another's opposed)."

@@ -8,10 +8,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.errors import ModelError
 from pipeline.stance.aggregate import Verdict, aggregate, resolve_target
 from pipeline.stance.features import CueLexicon, feature_frame, read_cues
 from pipeline.stance.model import read_model, transform_features
-from pipeline.stance.pairs import Scored, gate_pairs
+from pipeline.stance.pairs import GATE_INPUTS, PairGate, Scored, gate_pairs
 from pipeline.stance.statements import Candidate, build_candidates
 from pipeline.stance.tone import ToneScorer
 from pipeline.types import Document, Extraction, StanceLabel
@@ -39,7 +40,7 @@ class StanceClassifier:
     info: dict
     lexicon: CueLexicon
     polarity: object | None = None
-    gate: object | None = None  # the pair gate (pairs.py); without it, document stances are the statements' vote
+    gate: PairGate | None = None  # the pair gate (pairs.py); without it, document stances are the statements' vote
     tone: ToneScorer = field(default_factory=ToneScorer)
     path: Path | None = None
 
@@ -121,7 +122,13 @@ def load_classifier(path: Path) -> StanceClassifier | None:
         log.warning("no stance model at %s; stances are left empty (run `tradestance train`)", path)
         return None
     loaded = read_model(path)
-    return StanceClassifier(pipeline=loaded["pipeline"], polarity=loaded.get("polarity"), gate=loaded.get("gate"), info=dict(loaded["info"]),
+    gate = None
+    if "gate" in loaded:
+        if loaded["info"].get("gate_inputs") != list(GATE_INPUTS):
+            raise ModelError(f"{path}: its pair gate reads {loaded['info'].get('gate_inputs')}, this version computes {list(GATE_INPUTS)}; "
+                             "retrain with `tradestance train`")
+        gate = PairGate(loaded["gate"], loaded["gate_words"])
+    return StanceClassifier(pipeline=loaded["pipeline"], polarity=loaded.get("polarity"), gate=gate, info=dict(loaded["info"]),
                             lexicon=read_cues(), path=path)
 
 

@@ -51,8 +51,9 @@ class ModelParams:
     class_weight: str | None = "balanced"
     two_stage: bool = True  # a none-vs-stance detector plus a support-vs-oppose model (else one three-class model)
     pair_gate: bool = True  # learn which (actor, issue) pairs are document stances from document-level gold
-    min_pair_probability: float = 0.35  # gate probability a pair needs to be a document stance
+    min_pair_probability: float = 0.45  # gate probability a pair needs to be a document stance
     pair_C: float = 1.0  # regularisation of the gate's logistic regression
+    issue_words_C: float = 10.0  # regularisation of the issue-word model that feeds the gate
     reconcile_labels: bool = True  # a pair the document gold has but no statement label does: its statements take the gold stance
     distant_polarity: bool = True  # the polarity model also learns from statements of document-gold pairs
     cv_folds: int = 5
@@ -89,7 +90,7 @@ class FittedStance:
 
     pipeline: object
     polarity: object | None = None
-    gate: object | None = None  # the pair gate (pairs.py), a logistic regression over pair features
+    gate: object | None = None  # the pair gate (pairs.PairGate): a logistic regression and its issue-word model
 
     @property
     def classes(self) -> list[str]:
@@ -168,7 +169,7 @@ def save_model(path: Path, *, model: FittedStance, info: dict) -> None:
     if model.polarity is not None:
         content["polarity"] = model.polarity
     if model.gate is not None:
-        content["gate"] = model.gate
+        content["gate"], content["gate_words"] = model.gate.model, model.gate.words
     # Vocabularies are stored as JSON inside the zip; deflate keeps the committed file a few MB.
     skops.io.dump(content, path, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
 

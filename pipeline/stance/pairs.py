@@ -2,14 +2,16 @@
 
 The statement model says how likely each sentence is to take a stance; a document stance is a
 judgement about the whole pair (how many statements, how sure the best one is, whether the actor
-speaks, whether the issue is the document's main one). A logistic regression over these pair
-features, fitted on document-level gold of training stories, makes that judgement, and the
-pair's direction is the statements' confidence-weighted vote.
+speaks, whether the issue is the document's main one, which words surround the issue). A logistic
+regression over these pair features and an issue-word model's probability, fitted on document-level
+gold of training stories, makes that judgement, and the pair's direction is the statements'
+confidence-weighted vote.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,12 +21,16 @@ from pipeline.stance.aggregate import resolve_target
 from pipeline.stance.statements import Candidate
 from pipeline.types import DocumentStance
 
-# The order of pair_features' values; a model file records it and is refused when it differs.
+# The order of pair_features' values (a model file records GATE_INPUTS and is refused when they differ).
 PAIR_FEATURES = (
     "top_p", "mean_p", "log_statements", "log_confident", "sum_p", "second_p",
     "main_issue", "second_issue", "main_actor", "second_actor",
     "speaker", "author", "subject", "official", "agreement", "early", "log_first_offset",
 )
+# The gate reads PAIR_FEATURES plus the issue-word model's probability (issue_words below).
+GATE_INPUTS = (*PAIR_FEATURES, "issue_words")
+WORD = re.compile(r"[a-z]{3,}")
+MASKS = frozenset({"zzactor", "zzother"})
 CONFIDENT = 0.4  # p(stance) of a statement counted as confident in the pair features
 EARLY_CHARS = 300  # a statement starting this early is in the story's lead
 
@@ -36,6 +42,46 @@ class Scored:
     candidate: Candidate
     p_stance: float
     p_support: float
+
+
+@dataclass(frozen=True, slots=True)
+class PairGate:
+    """The fitted gate: a logistic regression over GATE_INPUTS, and the issue-word model that feeds it."""
+
+    model: object  # LogisticRegression over pair features + the issue-word probability
+    words: object  # Pipeline(TfidfVectorizer, LogisticRegression) over issue_words texts
+
+
+def issue_words(items: Sequence[Scored]) -> str:
+    """Return the pair's distinct words, each joined to the pair's issue ("negotiations__talks").
+
+    Which issue of a sentence a position is about depends on the words around it: "talks" make
+    a position on negotiations likely, "tariffs" on the same sentence a position on tariffs. A linear
+    model only sees that through issue-word conjunctions.
+    """
+    issue = items[0].candidate.statement.issue
+    words = sorted({w for s in items for w in WORD.findall(s.candidate.masked.lower()) if w not in MASKS})
+    return " ".join(f"{issue}__{w}" for w in words)
+
+
+def gate_inputs(features: Sequence[Sequence[float]], word_probabilities: Sequence[float]) -> list[list[float]]:
+    """Return the gate's input rows: the pair features with the issue-word probability appended."""
+    return [[*f, float(p)] for f, p in zip(features, word_probabilities)]
+
+
+def positive(model, rows) -> list[float]:
+    """Return a binary classifier's probability of the positive class (1) for each row."""
+    return model.predict_proba(rows)[:, list(model.classes_).index(1)].tolist()
+
+
+def score_rows(gate: PairGate, features: Sequence[Sequence[float]], texts: Sequence[str]) -> list[float]:
+    """Return the gate's probabilities for pairs given as feature rows and issue_words texts."""
+    return positive(gate.model, gate_inputs(features, positive(gate.words, list(texts))))
+
+
+def gate_probabilities(gate: PairGate, pairs: Sequence[Sequence[Scored]]) -> list[float]:
+    """Return the gate's probability that each pair is a document stance."""
+    return score_rows(gate, [pair_features(items) for items in pairs], [issue_words(items) for items in pairs])
 
 
 def group_pairs(scored: Sequence[Scored]) -> dict[tuple[str, str], list[Scored]]:
@@ -95,13 +141,12 @@ def pair_stance(items: Sequence[Scored], *, min_stance_probability: float) -> Do
     )
 
 
-def gate_pairs(gate, scored: Sequence[Scored], *, min_pair_probability: float, min_stance_probability: float) -> tuple[DocumentStance, ...]:
+def gate_pairs(gate: PairGate, scored: Sequence[Scored], *, min_pair_probability: float, min_stance_probability: float) -> tuple[DocumentStance, ...]:
     """Return the document stances: pairs whose gate probability reaches min_pair_probability."""
-    groups = group_pairs(scored)
+    groups = list(group_pairs(scored).values())
     if not groups:
         return ()
-    probabilities = gate.predict_proba([pair_features(items) for items in groups.values()])[:, list(gate.classes_).index(True)]
-    admitted = [items for items, p in zip(groups.values(), probabilities) if p >= min_pair_probability]
+    admitted = [items for items, p in zip(groups, gate_probabilities(gate, groups)) if p >= min_pair_probability]
     return tuple(sorted((pair_stance(items, min_stance_probability=min_stance_probability) for items in admitted), key=lambda s: (s.actor, s.issue)))
 
 

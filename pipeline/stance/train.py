@@ -14,7 +14,8 @@ from pipeline.stance.features import CueLexicon, feature_frame, lexicon_polarity
 from pipeline.stance.labels import LabelRecord
 from pipeline.stance.model import FittedStance, ModelParams, build_classifier, build_model, transform_features
 from pipeline.annotations import AnnStance
-from pipeline.stance.pairs import Scored, gold_entries, group_pairs, pair_features, pair_stance
+from pipeline.stance.pairs import (PairGate, Scored, gate_inputs, gold_entries, group_pairs, issue_words, pair_features, pair_stance, positive,
+                                   score_rows)
 from pipeline.stance.statements import Candidate, make_candidate
 from pipeline.types import STANCE_LABELS, Document, Extraction
 
@@ -314,15 +315,46 @@ def scored_pairs(fitted: FittedStance, candidates: Sequence[Candidate], lexicon:
     return group_pairs([Scored(c, p.p_stance, p.p_support) for c, p in zip(candidates, classifier.predict(candidates))])
 
 
+def build_issue_words(params: ModelParams):
+    """Return an unfitted issue-word model: TF-IDF over issue_words texts and a logistic regression."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+
+    return Pipeline([("words", TfidfVectorizer(token_pattern=r"\S+", min_df=2, sublinear_tf=True)),
+                     ("classifier", LogisticRegression(C=params.issue_words_C, max_iter=3000))])
+
+
+def _out_of_fold_words(texts: Sequence[str], truth: Sequence[int], folds: Sequence[int], params: ModelParams) -> list[float]:
+    """Return each pair's issue-word probability from a model fitted on the other folds' pairs."""
+    out = [0.5] * len(texts)
+    for k in sorted(set(folds)):
+        train = [i for i, f in enumerate(folds) if f != k]
+        test = [i for i, f in enumerate(folds) if f == k]
+        if len({truth[i] for i in train}) < 2:
+            continue
+        model = build_issue_words(params).fit([texts[i] for i in train], [truth[i] for i in train])
+        for i, p in zip(test, positive(model, [texts[i] for i in test])):
+            out[i] = p
+    return out
+
+
+def fit_pair_gate(features: Sequence[Sequence[float]], texts: Sequence[str], truth: Sequence[int], folds: Sequence[int], params: ModelParams) -> PairGate:
+    """Fit the gate: its logistic regression reads out-of-fold issue-word probabilities, as it will read unseen stories'."""
+    from sklearn.linear_model import LogisticRegression
+
+    words = _out_of_fold_words(texts, truth, folds, params)
+    model = LogisticRegression(C=params.pair_C, max_iter=3000).fit(gate_inputs(features, words), list(truth))
+    return PairGate(model, build_issue_words(params).fit(list(texts), list(truth)))
+
+
 def fit_gate(examples: Sequence[Example], params: ModelParams, lexicon: CueLexicon, gold: DocumentGold) -> GateResult:
     """Fit the pair gate on out-of-fold pair features of the document-gold stories, and score the model there by CV.
 
     Each fold's statement model is fitted without the fold's stories, so the gate learns from statement
-    scores like those it will see at run time; the gate's own CV (a second split over the same folds)
-    gives document-level detection scores on the training gold.
+    scores like those it will see at run time; the gate's own CV (a second split over the same folds,
+    with the issue-word model nested inside) gives document-level detection scores on the training gold.
     """
-    from sklearn.linear_model import LogisticRegression
-
     doc_ids = sorted(gold.stances)
     fold_of = {d: i % params.cv_folds for i, d in enumerate(doc_ids)}
     real = [e for e in examples if e.origin != "synthetic"]
@@ -334,37 +366,50 @@ def fit_gate(examples: Sequence[Example], params: ModelParams, lexicon: CueLexic
         fitted = fit_statements([e for e in real if e.group not in held] + synthetic, params, lexicon, gold, (d for d in doc_ids if d not in held))
         for doc_id in sorted(held):
             rows += [(doc_id, key, items) for key, items in scored_pairs(fitted, gold.candidates[doc_id], lexicon).items()]
-    features = [pair_features(items) for _, _, items in rows]
-    truth = [int(bool(gold_entries(gold.stances[d], items[0].candidate))) for d, _, items in rows]
-    gate = LogisticRegression(C=params.pair_C, max_iter=3000).fit(features, truth)
-    cv = _gate_cv(rows, features, truth, gold, fold_of, params)
-    return GateResult(gate, len(rows), sum(truth), cv)
+    pairs = PairRows([pair_features(items) for _, _, items in rows], [issue_words(items) for _, _, items in rows],
+                     [int(bool(gold_entries(gold.stances[d], items[0].candidate))) for d, _, items in rows], [fold_of[d] for d, _, _ in rows])
+    gate = fit_pair_gate(pairs.features, pairs.texts, pairs.truth, pairs.folds, params)
+    cv = _gate_cv(rows, pairs, gold, params)
+    return GateResult(gate, len(rows), sum(pairs.truth), cv)
 
 
-def _gate_cv(rows, features, truth, gold: DocumentGold, fold_of: dict[str, int], params: ModelParams) -> dict:
+@dataclass(frozen=True, slots=True)
+class PairRows:
+    """The gate's training rows: pair features, issue_words texts, gold truth (0/1) and each row's fold."""
+
+    features: list[list[float]]
+    texts: list[str]
+    truth: list[int]
+    folds: list[int]
+
+    def subset(self, index: Sequence[int]) -> PairRows:
+        """Return the rows at these positions."""
+        return PairRows([self.features[i] for i in index], [self.texts[i] for i in index], [self.truth[i] for i in index], [self.folds[i] for i in index])
+
+
+def _gate_cv(rows, pairs: PairRows, gold: DocumentGold, params: ModelParams) -> dict:
     """Score the gated document stances of each fold's stories with a gate fitted on the other folds (spec scorer)."""
-    from sklearn.linear_model import LogisticRegression
-
     from pipeline.annotations import AnnotatedDocument
     from pipeline.evaluate import score_stances
 
     predicted: dict[str, list] = {d: [] for d in gold.stances}
     for k in range(params.cv_folds):
-        train = [i for i, (d, _, _) in enumerate(rows) if fold_of[d] != k]
-        test = [i for i, (d, _, _) in enumerate(rows) if fold_of[d] == k]
-        if not test or len(set(truth[i] for i in train)) < 2:
+        train = [i for i, f in enumerate(pairs.folds) if f != k]
+        test = [i for i, f in enumerate(pairs.folds) if f == k]
+        if not test or len({pairs.truth[i] for i in train}) < 2:
             continue
-        gate = LogisticRegression(C=params.pair_C, max_iter=3000).fit([features[i] for i in train], [truth[i] for i in train])
-        probabilities = gate.predict_proba([features[i] for i in test])[:, 1]
-        for i, p in zip(test, probabilities):
+        part = pairs.subset(train)
+        gate = fit_pair_gate(part.features, part.texts, part.truth, part.folds, params)
+        held = pairs.subset(test)
+        for i, p in zip(test, score_rows(gate, held.features, held.texts)):
             if p >= params.min_pair_probability:
                 s = pair_stance(rows[i][2], min_stance_probability=params.min_stance_probability)
                 predicted[rows[i][0]].append(AnnStance(s.actor, s.official, s.issue, s.stance, s.target, s.also))
     tp = fp = fn = 0
     matched: list[tuple[str, str]] = []
     for doc_id, stances in gold.stances.items():
-        prf, pairs = score_stances(AnnotatedDocument(doc_id=doc_id, stances=stances), AnnotatedDocument(doc_id=doc_id, stances=tuple(predicted[doc_id])))
+        prf, found = score_stances(AnnotatedDocument(doc_id=doc_id, stances=stances), AnnotatedDocument(doc_id=doc_id, stances=tuple(predicted[doc_id])))
         tp, fp, fn = tp + prf.tp, fp + prf.fp, fn + prf.fn
-        matched += [(g.stance, p.stance) for g, p in pairs]
+        matched += [(g.stance, p.stance) for g, p in found]
     detection = PRF(tp, fp, fn)
     return {"documents": len(gold.stances), "gold_stances": tp + fn, "detection": detection.as_dict(), "macro_f1": round(macro_f1(matched), 4)}

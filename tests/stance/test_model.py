@@ -70,21 +70,21 @@ def test_fitted_model_of_either_kind_round_trips(tmp_path, two_stage):
 def test_pair_gate_round_trips_and_decides_document_stances(tmp_path):
     import dataclasses
 
-    from sklearn.linear_model import LogisticRegression
-
+    from pipeline.errors import ModelError
     from pipeline.stance.classify import document_stances
-    from pipeline.stance.pairs import PAIR_FEATURES, Scored, pair_features
-    from pipeline.stance.train import Example, fit_model
+    from pipeline.stance.pairs import GATE_INPUTS, Scored, gate_probabilities, issue_words, pair_features
+    from pipeline.stance.train import Example, fit_model, fit_pair_gate
 
     examples = [Example(c, y, f"d{i}", "annotated") for i, (c, y) in enumerate(_candidates())]
     fitted = fit_model(examples, ModelParams(classifier="logreg", C=10.0), read_cues())
     pairs = [[Scored(c, p, 0.9)] for c, p in zip([c for c, _ in _candidates()[:6]], (0.9, 0.8, 0.7, 0.2, 0.1, 0.05))]
-    gate = LogisticRegression().fit([pair_features(p) for p in pairs], [1, 1, 1, 0, 0, 0])
+    gate = fit_pair_gate([pair_features(p) for p in pairs], [issue_words(p) for p in pairs], [1, 1, 1, 0, 0, 0], [0, 1, 2] * 2, ModelParams())
     path = tmp_path / "stance.skops"
-    save_model(path, model=dataclasses.replace(fitted, gate=gate), info={"min_stance_probability": 0.5, "min_pair_probability": 0.5, "pair_features": list(PAIR_FEATURES)})
+    info = {"min_stance_probability": 0.5, "min_pair_probability": 0.5, "gate_inputs": list(GATE_INPUTS)}
+    save_model(path, model=dataclasses.replace(fitted, gate=gate), info=info)
     loaded = load_classifier(path)
     assert loaded.gate is not None and loaded.min_pair_probability == 0.5
-    assert (loaded.gate.predict_proba([pair_features(p) for p in pairs]) == gate.predict_proba([pair_features(p) for p in pairs])).all()
+    assert gate_probabilities(loaded.gate, pairs) == gate_probabilities(gate, pairs)
     candidates = [c for c, _ in _candidates()[:3]]
     predictions = loaded.predict(candidates)
     stances = document_stances(loaded, candidates, predictions, [])
@@ -92,6 +92,9 @@ def test_pair_gate_round_trips_and_decides_document_stances(tmp_path):
     assert [(s.actor, s.issue) for s in stances] == [("JP", "tariffs")]
     strict = dataclasses.replace(loaded, info={**loaded.info, "min_pair_probability": 1.0})
     assert document_stances(strict, candidates, predictions, []) == ()
+    save_model(path, model=dataclasses.replace(fitted, gate=gate), info={**info, "gate_inputs": ["top_p"]})
+    with pytest.raises(ModelError, match="retrain"):
+        load_classifier(path)  # a gate that reads other inputs than this version computes
 
 
 def test_missing_model_gives_none(tmp_path):

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import pytest
-from sklearn.linear_model import LogisticRegression
-
 from pipeline.annotations import AnnStance
-from pipeline.stance.pairs import PAIR_FEATURES, Scored, gate_pairs, gold_entries, group_pairs, pair_features, pair_stance, vote
+from pipeline.stance.model import ModelParams
+from pipeline.stance.pairs import (PAIR_FEATURES, PairGate, Scored, gate_inputs, gate_pairs, gold_entries, group_pairs, issue_words, pair_features,
+                                   pair_stance, vote)
+from pipeline.stance.train import fit_pair_gate
 from pipeline.stance.statements import Candidate
 from pipeline.types import Statement
 
 
 def _s(p_stance: float, p_support: float, *, actor: str = "US", issue: str = "tariffs", start: int = 500, role: str = "subject",
        official: str | None = None, owners: tuple[str, ...] = (), others: tuple[str, ...] = (), also: tuple[str, ...] = (),
-       issue_rank: int = 0) -> Scored:
+       issue_rank: int = 0, masked: str = "zzactor rejected the plan") -> Scored:
     """Build one scored statement on a hand-made candidate."""
     statement = Statement(start, start + 10, "x" * 10, actor, issue, official=official)
-    return Scored(Candidate(statement, also, "zzactor x", role, others, owners, issue_rank=issue_rank), p_stance, p_support)
+    return Scored(Candidate(statement, also, masked, role, others, owners, issue_rank=issue_rank), p_stance, p_support)
 
 
 def test_features_follow_the_declared_order():
@@ -59,16 +60,30 @@ def test_pairs_group_by_actor_and_issue():
     assert len(groups[("US", "tariffs")]) == 2
 
 
+def test_issue_words_join_distinct_words_to_the_issue():
+    items = [_s(0.5, 0.5, issue="negotiations", masked="zzactor held talks with zzother"), _s(0.5, 0.5, issue="negotiations", masked="Talks, TALKS on 3 dates")]
+    assert issue_words(items) == "negotiations__dates negotiations__held negotiations__talks negotiations__with"
+
+
 @pytest.fixture(scope="module")
 def gate():
-    """A gate fitted on hand-made pairs: sure, repeated statements are stances, lone unsure ones are not."""
-    positive = [[_s(0.8 + d, 0.7), _s(0.6, 0.8)] for d in (0.0, 0.05, 0.1)]
-    negative = [[_s(0.1 + d, 0.5, issue_rank=2)] for d in (0.0, 0.05, 0.1)]
-    return LogisticRegression().fit([pair_features(p) for p in positive + negative], [1, 1, 1, 0, 0, 0])
+    """A gate fitted on hand-made pairs: sure, repeated statements rejecting a plan are stances, lone unsure reports are not."""
+    positive = [[_s(0.8 + d, 0.7), _s(0.6, 0.8)] for d in (0.0, 0.05, 0.1, 0.15)]
+    negative = [[_s(0.1 + d, 0.5, issue_rank=2, masked="zzactor reported figures")] for d in (0.0, 0.05, 0.1, 0.15)]
+    pairs = positive + negative
+    return fit_pair_gate([pair_features(p) for p in pairs], [issue_words(p) for p in pairs], [1] * 4 + [0] * 4, [0, 1, 0, 1] * 2,
+                         ModelParams(issue_words_C=10.0))
+
+
+def test_gate_reads_pair_features_and_the_issue_word_probability(gate):
+    assert isinstance(gate, PairGate) and gate.model.n_features_in_ == len(PAIR_FEATURES) + 1
+    assert gate_inputs([[0.1, 0.2]], [0.7]) == [[0.1, 0.2, 0.7]]
+    words = dict(zip(gate.words.named_steps["words"].get_feature_names_out(), gate.words.named_steps["classifier"].coef_[0]))
+    assert words["tariffs__rejected"] > 0 > words["tariffs__reported"]
 
 
 def test_gate_admits_clear_pairs_only(gate):
-    scored = [_s(0.85, 0.8), _s(0.7, 0.7), _s(0.12, 0.5, actor="JP", issue_rank=2)]
+    scored = [_s(0.85, 0.8), _s(0.7, 0.7), _s(0.12, 0.5, actor="JP", issue_rank=2, masked="zzactor reported figures")]
     stances = gate_pairs(gate, scored, min_pair_probability=0.5, min_stance_probability=0.4)
     assert [(s.actor, s.issue, s.stance) for s in stances] == [("US", "tariffs", "support")]
     assert gate_pairs(gate, [], min_pair_probability=0.5, min_stance_probability=0.4) == ()

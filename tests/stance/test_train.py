@@ -130,7 +130,7 @@ def test_gate_learns_from_document_gold_and_scores_it_by_cv(nlp):
     assert cv["documents"] == len(gold.stances) and cv["gold_stances"] == sum(len(s) for s in gold.stances.values())
     # better than admitting every candidate pair (precision = positives / pairs) and than admitting none
     assert cv["detection"]["precision"] > result.positives / result.pairs and cv["detection"]["f1"] > 0.3
-    weights = dict(zip(PAIR_FEATURES, result.gate.coef_[0]))
+    weights = dict(zip(PAIR_FEATURES, result.gate.model.coef_[0]))
     assert weights["top_p"] > 0  # a surer best statement makes a pair likelier to be a position
 
 
