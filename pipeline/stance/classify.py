@@ -12,7 +12,7 @@ from pipeline.errors import ModelError
 from pipeline.stance.aggregate import Verdict, aggregate, resolve_target
 from pipeline.stance.features import CueLexicon, feature_frame, read_cues
 from pipeline.stance.model import read_model, transform_features
-from pipeline.stance.pairs import GATE_INPUTS, PairGate, Scored, gate_pairs
+from pipeline.stance.pairs import GATE_INPUTS, PairGate, Scored, gate_documents
 from pipeline.stance.statements import Candidate, build_candidates
 from pipeline.stance.tone import ToneScorer
 from pipeline.types import Document, Extraction, StanceLabel
@@ -149,22 +149,19 @@ def label_candidates(classifier: StanceClassifier, candidates: Sequence[Candidat
 
 def document_stances(classifier: StanceClassifier, candidates: Sequence[Candidate], predictions: Sequence[Prediction],
                       verdicts: Sequence[Verdict]) -> tuple:
-    """Return a document's stances: pairs the gate admits, or (a model without a gate) the statements' vote."""
+    """Return one document's stances: pairs the gate admits, or (a model without a gate) the statements' vote."""
+    return batch_stances(classifier, [candidates], [predictions], [verdicts])[0]
+
+
+def batch_stances(classifier: StanceClassifier, candidates: Sequence[Sequence[Candidate]], predictions: Sequence[Sequence[Prediction]],
+                  verdicts: Sequence[Sequence[Verdict]]) -> list[tuple]:
+    """Return each document's stances, with one gate call for the batch."""
     if classifier.gate is not None:
-        scored = [Scored(c, p.p_stance, p.p_support) for c, p in zip(candidates, predictions)]
-        return gate_pairs(classifier.gate, scored, min_pair_probability=classifier.min_pair_probability,
-                          min_stance_probability=classifier.min_stance_probability)
-    return aggregate(
-        list(verdicts), split_targets=bool(classifier.info.get("split_targets", True)),
-        min_top_probability=float(classifier.info.get("min_top_probability", 0.0)), roles=classifier.stance_roles,
-    )
-
-
-def _with_verdicts(classifier: StanceClassifier, document: Document, extraction: Extraction, candidates: Sequence[Candidate],
-                   predictions: Sequence[Prediction], verdicts: Sequence[Verdict]) -> Extraction:
-    """Return the extraction with its statement labels, document stances and tone."""
-    stances = document_stances(classifier, candidates, predictions, verdicts)
-    return dataclasses.replace(extraction, statements=tuple(v.label for v in verdicts), stances=stances, tone=classifier.tone.document_tone(document.text))
+        scored = [[Scored(c, p.p_stance, p.p_support) for c, p in zip(cs, ps)] for cs, ps in zip(candidates, predictions)]
+        return gate_documents(classifier.gate, scored, min_pair_probability=classifier.min_pair_probability,
+                              min_stance_probability=classifier.min_stance_probability)
+    return [aggregate(list(v), split_targets=bool(classifier.info.get("split_targets", True)),
+                      min_top_probability=float(classifier.info.get("min_top_probability", 0.0)), roles=classifier.stance_roles) for v in verdicts]
 
 
 def add_stances_batch(classifier: StanceClassifier, documents: Sequence[Document], extractions: Sequence[Extraction]) -> list[Extraction]:
@@ -174,12 +171,13 @@ def add_stances_batch(classifier: StanceClassifier, documents: Sequence[Document
     # One predict_proba over the whole batch: the per-call overhead of scikit-learn dominates small documents.
     predictions = classifier.predict(flat)
     verdicts = label_candidates(classifier, flat, predictions)
-    out, start = [], 0
-    for document, extraction, candidates in zip(documents, extractions, per_doc):
-        end = start + len(candidates)
-        out.append(_with_verdicts(classifier, document, extraction, candidates, predictions[start:end], verdicts[start:end]))
-        start = end
-    return out
+    bounds, start = [], 0
+    for candidates in per_doc:
+        bounds.append((start, start + len(candidates)))
+        start += len(candidates)
+    stances = batch_stances(classifier, per_doc, [predictions[a:b] for a, b in bounds], [verdicts[a:b] for a, b in bounds])
+    return [dataclasses.replace(extraction, statements=tuple(v.label for v in verdicts[a:b]), stances=found, tone=classifier.tone.document_tone(document.text))
+            for document, extraction, (a, b), found in zip(documents, extractions, bounds, stances)]
 
 
 def add_stances(classifier: StanceClassifier, document: Document, extraction: Extraction) -> Extraction:

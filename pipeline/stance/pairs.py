@@ -141,13 +141,23 @@ def pair_stance(items: Sequence[Scored], *, min_stance_probability: float) -> Do
     )
 
 
+def gate_documents(gate: PairGate, scored: Sequence[Sequence[Scored]], *, min_pair_probability: float,
+                   min_stance_probability: float) -> list[tuple[DocumentStance, ...]]:
+    """Return each document's stances: its pairs whose gate probability reaches min_pair_probability."""
+    groups = [list(group_pairs(doc).values()) for doc in scored]
+    flat = [items for doc in groups for items in doc]
+    # One gate call for the whole batch: scikit-learn's per-call overhead dominates a few pairs per document.
+    probabilities = iter(gate_probabilities(gate, flat) if flat else [])
+    out = []
+    for doc in groups:
+        admitted = [items for items in doc if next(probabilities) >= min_pair_probability]
+        out.append(tuple(sorted((pair_stance(items, min_stance_probability=min_stance_probability) for items in admitted), key=lambda s: (s.actor, s.issue))))
+    return out
+
+
 def gate_pairs(gate: PairGate, scored: Sequence[Scored], *, min_pair_probability: float, min_stance_probability: float) -> tuple[DocumentStance, ...]:
-    """Return the document stances: pairs whose gate probability reaches min_pair_probability."""
-    groups = list(group_pairs(scored).values())
-    if not groups:
-        return ()
-    admitted = [items for items, p in zip(groups, gate_probabilities(gate, groups)) if p >= min_pair_probability]
-    return tuple(sorted((pair_stance(items, min_stance_probability=min_stance_probability) for items in admitted), key=lambda s: (s.actor, s.issue)))
+    """Return one document's stances: pairs whose gate probability reaches min_pair_probability."""
+    return gate_documents(gate, [scored], min_pair_probability=min_pair_probability, min_stance_probability=min_stance_probability)[0]
 
 
 def gold_entries(gold: Sequence[AnnStance], candidate: Candidate) -> list[AnnStance]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pipeline.annotations import AnnStance
 from pipeline.stance.model import ModelParams
-from pipeline.stance.pairs import (PAIR_FEATURES, PairGate, Scored, gate_inputs, gate_pairs, gold_entries, group_pairs, issue_words, pair_features,
+from pipeline.stance.pairs import (PAIR_FEATURES, PairGate, Scored, gate_documents, gate_inputs, gate_pairs, gold_entries, group_pairs, issue_words, pair_features,
                                    pair_stance, vote)
 from pipeline.stance.train import fit_pair_gate
 from pipeline.stance.statements import Candidate
@@ -88,6 +88,14 @@ def test_gate_admits_clear_pairs_only(gate):
     assert [(s.actor, s.issue, s.stance) for s in stances] == [("US", "tariffs", "support")]
     assert gate_pairs(gate, [], min_pair_probability=0.5, min_stance_probability=0.4) == ()
     assert gate_pairs(gate, scored, min_pair_probability=1.0, min_stance_probability=0.4) == ()
+
+
+def test_one_gate_call_per_batch_equals_one_per_document(gate):
+    docs = [[_s(0.85, 0.8), _s(0.12, 0.5, actor="JP", issue_rank=2, masked="zzactor reported figures")], [],
+            [_s(0.9, 0.2, actor="CA"), _s(0.7, 0.3, actor="CA")]]
+    batch = gate_documents(gate, docs, min_pair_probability=0.5, min_stance_probability=0.4)
+    assert batch == [gate_pairs(gate, d, min_pair_probability=0.5, min_stance_probability=0.4) for d in docs]
+    assert [[(s.actor, s.stance) for s in doc] for doc in batch] == [[("US", "support")], [], [("CA", "oppose")]]
 
 
 @pytest.mark.parametrize("gold,issue,also,matches", [
