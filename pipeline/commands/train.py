@@ -68,11 +68,10 @@ def train(obj: Context, labels: tuple[Path, ...], doc_gold_path: Path, docs: tup
     if absent:
         click.echo(f"train: skipped, the labelled documents are absent ({', '.join(absent)}); the committed model stays in place", err=True)
         return
-    reserved = read_dev_ids() & {r.doc_id for r in records}
-    if reserved:
-        raise InputError(str(files[0]), f"labels use dev-gold documents ({', '.join(sorted(reserved)[:3])}); remove them, dev gold is for evaluation only")
-    if reserved := read_dev_ids() & set(gold_stances):
-        raise InputError(str(doc_gold_path), f"document gold uses dev-gold documents ({', '.join(sorted(reserved)[:3])}); remove them, dev gold is for evaluation only")
+    dev = read_dev_ids()
+    for source, what, ids in ((files[0], "labels use", {r.doc_id for r in records}), (doc_gold_path, "document gold uses", set(gold_stances))):
+        if reserved := dev & ids:
+            raise InputError(str(source), f"{what} dev-gold documents ({', '.join(sorted(reserved)[:3])}); remove them, dev gold is for evaluation only")
     wanted = {r.doc_id for r in records if r.origin != "synthetic"} | set(gold_stances)
     documents = {d.doc_id: d for d in read_documents(docs, report=ReadReport()) if d.doc_id in wanted}
     documents.update(synthetic_documents(records))

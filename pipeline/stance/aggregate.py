@@ -30,7 +30,7 @@ def resolve_target(*, stance: str, actor: str, owners: Sequence[str], others: Se
     return others[0] if len(others) == 1 else None
 
 
-def _most_common(values) -> str | None:
+def most_common(values) -> str | None:
     """Return the most common non-null value (first seen wins ties)."""
     counts = Counter(v for v in values if v)
     return counts.most_common(1)[0][0] if counts else None
@@ -43,8 +43,8 @@ def _entry(verdicts: Sequence[Verdict], stance: str, n_support: int, n_oppose: i
     also = tuple(dict.fromkeys(a for v in verdicts for a in v.also if a != first.issue))
     return DocumentStance(
         actor=first.actor, issue=first.issue, stance=stance,
-        target=_most_common(v.label.statement.target for v in chosen),
-        official=_most_common(v.label.statement.official for v in chosen),
+        target=most_common(v.label.statement.target for v in chosen),
+        official=most_common(v.label.statement.official for v in chosen),
         also=also, support=n_support, oppose=n_oppose,
     )
 
@@ -77,7 +77,7 @@ def aggregate(verdicts: Sequence[Verdict], *, split_targets: bool = True, min_to
             continue
         n_support = sum(1 for v in group if v.label.stance == "support")
         n_oppose = len(group) - n_support
-        targets = {s: _most_common(v.label.statement.target for v in group if v.label.stance == s) for s in ("support", "oppose")}
+        targets = {s: most_common(v.label.statement.target for v in group if v.label.stance == s) for s in ("support", "oppose")}
         if split_targets and n_support and n_oppose and targets["support"] != targets["oppose"] and None not in targets.values():
             out += [_entry(group, "support", n_support, n_oppose), _entry(group, "oppose", n_support, n_oppose)]
         elif (stance := dominant(group)) is not None:

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipeline.annotations import AnnStance
-from pipeline.stance.aggregate import resolve_target
+from pipeline.stance.aggregate import most_common, resolve_target
 from pipeline.stance.statements import Candidate
 from pipeline.types import DocumentStance
 
@@ -115,12 +114,6 @@ def pair_features(items: Sequence[Scored]) -> list[float]:
     ]
 
 
-def _most_common(values) -> str | None:
-    """Return the most common non-null value (first seen wins ties)."""
-    counts = Counter(v for v in values if v)
-    return counts.most_common(1)[0][0] if counts else None
-
-
 def pair_stance(items: Sequence[Scored], *, min_stance_probability: float) -> DocumentStance:
     """Build the document stance of a pair the gate admitted: direction by vote, target and official by majority.
 
@@ -134,8 +127,8 @@ def pair_stance(items: Sequence[Scored], *, min_stance_probability: float) -> Do
     first = items[0].candidate.statement
     confident = [s for s in items if s.p_stance >= min_stance_probability] or [max(items, key=lambda s: s.p_stance)]
     return DocumentStance(
-        actor=first.actor, issue=first.issue, stance=stance, target=_most_common(targets),
-        official=_most_common(s.candidate.statement.official for s in agreeing),
+        actor=first.actor, issue=first.issue, stance=stance, target=most_common(targets),
+        official=most_common(s.candidate.statement.official for s in agreeing),
         also=tuple(dict.fromkeys(a for s in items for a in s.candidate.also if a != first.issue)),
         support=sum(1 for s in confident if s.p_support >= 0.5), oppose=sum(1 for s in confident if s.p_support < 0.5),
     )

@@ -5,15 +5,15 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
+from pipeline.annotations import AnnStance
 from pipeline.evaluate import PRF, macro_f1
 from pipeline.stance.classify import STANCE, StanceClassifier
 from pipeline.stance.features import CueLexicon, feature_frame, lexicon_polarity
 from pipeline.stance.labels import LabelRecord
 from pipeline.stance.model import FittedStance, ModelParams, build_classifier, build_model, transform_features
-from pipeline.annotations import AnnStance
 from pipeline.stance.pairs import (PairGate, Scored, gate_inputs, gold_entries, group_pairs, issue_words, pair_features, pair_stance, positive,
                                    score_rows)
 from pipeline.stance.statements import Candidate, make_candidate
@@ -174,7 +174,7 @@ def fit_model(examples: Sequence[Example], params: ModelParams, lexicon: CueLexi
         # pull the support and oppose scores towards "not none" rather than towards each other.
         model.fit(frame, [STANCE if label != "none" else "none" for label in labels])
         stance_rows = [i for i, label in enumerate(labels) if label != "none"]
-        matrix = model.named_steps["features"].transform(frame)
+        matrix = transform_features(model.named_steps["features"], frame)
         polarity_x, polarity_y = matrix[stance_rows], [labels[i] for i in stance_rows]
         if extra_polarity:
             import scipy.sparse as sp
@@ -244,7 +244,7 @@ class DocumentGold:
 class GateResult:
     """The fitted pair gate and the document-level CV scores of the whole model on the document gold."""
 
-    gate: object
+    gate: PairGate
     pairs: int
     positives: int
     cv: dict
@@ -307,12 +307,16 @@ def fit_statements(examples: Sequence[Example], params: ModelParams, lexicon: Cu
     return fit_model(examples, params, lexicon, extra_polarity=extra)
 
 
-def scored_pairs(fitted: FittedStance, candidates: Sequence[Candidate], lexicon: CueLexicon) -> dict[tuple[str, str], list[Scored]]:
-    """Score a story's candidates with a fitted statement model and group them by (actor, issue)."""
-    if not candidates:
-        return {}
+def scored_pairs(fitted: FittedStance, candidates: dict[str, list[Candidate]], lexicon: CueLexicon) -> list[tuple[str, tuple[str, str], list[Scored]]]:
+    """Score stories' candidates in one model call and return (doc_id, (actor, issue), statements) per pair, in story order."""
+    flat = [c for doc_id in sorted(candidates) for c in candidates[doc_id]]
     classifier = StanceClassifier(pipeline=fitted.pipeline, polarity=fitted.polarity, info={}, lexicon=lexicon)
-    return group_pairs([Scored(c, p.p_stance, p.p_support) for c, p in zip(candidates, classifier.predict(candidates))])
+    predictions = iter(classifier.predict(flat))
+    rows = []
+    for doc_id in sorted(candidates):
+        scored = [Scored(c, p.p_stance, p.p_support) for c, p in zip(candidates[doc_id], predictions)]
+        rows += [(doc_id, key, items) for key, items in group_pairs(scored).items()]
+    return rows
 
 
 def build_issue_words(params: ModelParams):
@@ -325,14 +329,18 @@ def build_issue_words(params: ModelParams):
                      ("classifier", LogisticRegression(C=params.issue_words_C, max_iter=3000))])
 
 
+def fold_splits(folds: Sequence[int], truth: Sequence[int]) -> Iterator[tuple[list[int], list[int]]]:
+    """Yield (train, test) row positions per fold, skipping folds whose other rows hold only one class."""
+    for k in sorted(set(folds)):
+        train = [i for i, f in enumerate(folds) if f != k]
+        if len({truth[i] for i in train}) == 2:
+            yield train, [i for i, f in enumerate(folds) if f == k]
+
+
 def _out_of_fold_words(texts: Sequence[str], truth: Sequence[int], folds: Sequence[int], params: ModelParams) -> list[float]:
     """Return each pair's issue-word probability from a model fitted on the other folds' pairs."""
     out = [0.5] * len(texts)
-    for k in sorted(set(folds)):
-        train = [i for i, f in enumerate(folds) if f != k]
-        test = [i for i, f in enumerate(folds) if f == k]
-        if len({truth[i] for i in train}) < 2:
-            continue
+    for train, test in fold_splits(folds, truth):
         model = build_issue_words(params).fit([texts[i] for i in train], [truth[i] for i in train])
         for i, p in zip(test, positive(model, [texts[i] for i in test])):
             out[i] = p
@@ -364,8 +372,7 @@ def fit_gate(examples: Sequence[Example], params: ModelParams, lexicon: CueLexic
         held = {d for d in doc_ids if fold_of[d] == k}
         log.info("pair gate: fold %d/%d (%d stories held out)", k + 1, params.cv_folds, len(held))
         fitted = fit_statements([e for e in real if e.group not in held] + synthetic, params, lexicon, gold, (d for d in doc_ids if d not in held))
-        for doc_id in sorted(held):
-            rows += [(doc_id, key, items) for key, items in scored_pairs(fitted, gold.candidates[doc_id], lexicon).items()]
+        rows += scored_pairs(fitted, {d: gold.candidates[d] for d in held}, lexicon)
     pairs = PairRows([pair_features(items) for _, _, items in rows], [issue_words(items) for _, _, items in rows],
                      [int(bool(gold_entries(gold.stances[d], items[0].candidate))) for d, _, items in rows], [fold_of[d] for d, _, _ in rows])
     gate = fit_pair_gate(pairs.features, pairs.texts, pairs.truth, pairs.folds, params)
@@ -393,11 +400,7 @@ def _gate_cv(rows, pairs: PairRows, gold: DocumentGold, params: ModelParams) -> 
     from pipeline.evaluate import score_stances
 
     predicted: dict[str, list] = {d: [] for d in gold.stances}
-    for k in range(params.cv_folds):
-        train = [i for i, f in enumerate(pairs.folds) if f != k]
-        test = [i for i, f in enumerate(pairs.folds) if f == k]
-        if not test or len({pairs.truth[i] for i in train}) < 2:
-            continue
+    for train, test in fold_splits(pairs.folds, pairs.truth):
         part = pairs.subset(train)
         gate = fit_pair_gate(part.features, part.texts, part.truth, part.folds, params)
         held = pairs.subset(test)
